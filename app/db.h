@@ -1,0 +1,64 @@
+/* db: one MariaDB connection per worker, prepared statements cached per connection,
+ * explicit reconnect outside transactions (MYSQL_OPT_RECONNECT stays off, see GOTCHAS). */
+#ifndef BOXOFFICE_DB_H
+#define BOXOFFICE_DB_H
+#include <stdbool.h>
+#include <mysql.h>
+#include <ClearSilver.h>
+
+struct arena;
+struct config;
+
+#define DB_STMT_CACHE 64
+
+struct db {
+	MYSQL *conn;                 /* NULL while disconnected */
+	const struct config *cfg;
+	bool in_transaction;
+	struct {
+		const char *sql;     /* keyed by the address of a static SQL string */
+		MYSQL_STMT *stmt;
+	} stmts[DB_STMT_CACHE];
+	int nstmts;
+};
+
+/* A fully fetched result: every cell as a NUL-terminated string in the arena (NULL for SQL NULL). */
+struct db_result {
+	int nrows;
+	int ncols;
+	const char **names;          /* column labels */
+	char **cells;                /* nrows * ncols */
+	unsigned long *lengths;
+	unsigned long long affected_rows;
+	unsigned long long insert_id;
+};
+
+static inline const char *db_cell(const struct db_result *r, int row, int col)
+{
+	return r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
+}
+
+/* Connect (UTC session time zone, utf8mb4, READ COMMITTED, lock wait timeout from config). */
+NEOERR *db_open(struct db *db, const struct config *cfg);
+void db_close(struct db *db);
+/* Reconnect if the connection is gone. Only outside a transaction. */
+NEOERR *db_ensure(struct db *db);
+
+/* Execute a prepared statement. `sql` must be a string literal (it keys the statement cache).
+ * `types` has one letter per parameter: 'i' long long, 'u' unsigned long long,
+ * 's' const char * (NULL binds SQL NULL), 'b' (const char *, size_t) bytes.
+ * Result rows (if any) are fetched into *out when out != NULL.
+ * Outside a transaction, a lost connection (2006/2013) is reconnected and the statement retried once. */
+NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
+		const char *sql, const char *types, ...);
+
+/* Plain statements without user data (BEGIN/COMMIT/DDL); never pass input here. */
+NEOERR *db_query_static(struct db *db, const char *sql);
+NEOERR *db_begin(struct db *db);
+NEOERR *db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* The MariaDB error number of the last failure (0 if none), e.g. 1213 deadlock, 1205 lock wait. */
+unsigned int db_errno(const struct db *db);
+
+#endif

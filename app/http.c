@@ -1,0 +1,56 @@
+/* http: small accessors handlers use on a struct request. */
+#include <string.h>
+#include "http.h"
+#include "app.h"
+#include "csrf.h"
+#include "parse.h"
+#include "render.h"
+
+void http_set_header(struct request *req, const char *name, const char *value)
+{
+	buf_printf(&req->resp.headers, "%s: %s\r\n", name, value);
+}
+
+const char *http_query(const struct request *req, const char *key)
+{
+	return param_get(req->query, key);
+}
+
+const char *http_form(const struct request *req, const char *key)
+{
+	return param_get(req->form, key);
+}
+
+const char *http_cookie(const struct request *req, const char *key)
+{
+	return param_get(req->cookies, key);
+}
+
+const char *http_capture(const struct request *req, const char *name)
+{
+	return route_capture(&req->match, name);
+}
+
+bool http_is_api(const struct request *req)
+{
+	if (req->match.route)
+		return (req->match.route->flags & ROUTE_API) != 0;
+	return req->path && strncmp(req->path, "/api/", 5) == 0;
+}
+
+const char *http_csrf_token(struct request *req)
+{
+	if (req->csrf_token)
+		return req->csrf_token;
+	const char *cookie = http_cookie(req, CSRF_COOKIE);
+	if (!csrf_cookie_well_formed(cookie)) {
+		cookie = csrf_new_cookie(req->arena);
+		bool https = strncmp(req->app->cfg->site_url, "https:", 6) == 0;
+		buf_printf(&req->resp.headers,
+			   "Set-Cookie: %s=%s; Path=/; HttpOnly; SameSite=Lax%s\r\n",
+			   CSRF_COOKIE, cookie, https ? "; Secure" : "");
+	}
+	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
+	hdf_set_value(render_hdf(req), "CSRF.Token", req->csrf_token);
+	return req->csrf_token;
+}

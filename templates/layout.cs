@@ -1,0 +1,25 @@
+<?cs # The site layout. Every page template defines page_body(); this calls it.
+       Config.VarEscapeMode = html escapes every var: below. ?><!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?cs alt:Page.Title ?>Tickets<?cs /alt ?> · <?cs var:Site.Name ?></title>
+<link rel="stylesheet" href="/static/style.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header">
+  <a class="brand" href="/"><?cs var:Site.Name ?></a>
+  <nav aria-label="Main">
+    <a href="/events"<?cs if:Request.Path == "/events" ?> aria-current="page"<?cs /if ?>>Events</a>
+  </nav>
+</header>
+<main id="main">
+<?cs call:page_body() ?>
+</main>
+<footer class="site-footer">
+  <p><?cs var:Site.Name ?> · tickets for concerts, sports, theatre, comedy and family events</p>
+</footer>
+</body>
+</html>
