@@ -54,6 +54,7 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	cfg->sql_dir = config_string(h, "Server.SqlDir", PKGDATADIR "/sql");
 	cfg->pid_file = config_string(h, "Server.PidFile", NULL);
 	cfg->log_file = config_string(h, "Server.LogFile", NULL);
+	cfg->sweep_interval = hdf_get_int_value(h, "Server.SweepInterval", 15);
 	cfg->db_host = config_string(h, "Database.Host", "127.0.0.1");
 	cfg->db_port = hdf_get_int_value(h, "Database.Port", 3306);
 	cfg->db_socket = config_string(h, "Database.Socket", NULL);

@@ -18,6 +18,7 @@ struct config {
 	char *sql_dir;            /* Server.SqlDir (migrations) */
 	char *pid_file;           /* Server.PidFile (optional) */
 	char *log_file;           /* Server.LogFile (optional; default stderr) */
+	int sweep_interval;       /* Server.SweepInterval seconds between hold sweeps (0 = off) */
 	/* Database */
 	char *db_host;            /* Database.Host */
 	int db_port;              /* Database.Port */

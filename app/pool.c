@@ -16,8 +16,10 @@
 #include <fcgiapp.h>
 #include "commands.h"
 #include "config.h"
+#include "db.h"
 #include "errors.h"
 #include "log.h"
+#include "sweep.h"
 #include "worker.h"
 #include "xalloc.h"
 
@@ -37,6 +39,8 @@ struct pool {
 	int listen_fd;
 	struct pool_slot *slots;
 	int nslots;
+	pid_t sweeper;            /* the running hold sweep, if any */
+	time_t next_sweep;
 };
 
 static volatile sig_atomic_t pool_got_child, pool_got_stop, pool_got_reload, pool_got_alarm;
@@ -106,6 +110,10 @@ static void pool_reap(struct pool *p, bool stopping)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == p->sweeper) {
+			p->sweeper = 0;
+			continue;
+		}
 		for (int i = 0; i < p->nslots; i++) {
 			struct pool_slot *s = &p->slots[i];
 			if (s->pid != pid)
@@ -128,21 +136,55 @@ static void pool_reap(struct pool *p, bool stopping)
 	}
 }
 
+/* Expired holds go back on sale without anyone running a command: a short-lived child
+ * (its own MariaDB connection, never the master's) sweeps every Server.SweepInterval. */
+static void pool_sweep(struct pool *p)
+{
+	time_t now = time(NULL);
+	if (p->cfg->sweep_interval <= 0 || p->sweeper > 0 || now < p->next_sweep)
+		return;
+	p->next_sweep = now + p->cfg->sweep_interval;
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("fork for sweep failed: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGTERM, &sa, NULL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		struct db db;
+		NEOERR *err = db_open(&db, p->cfg);
+		if (err != STATUS_OK) {
+			nerr_ignore(&err);
+			_exit(1);
+		}
+		long released = 0;
+		int rc = sweep_run_once(&db, SWEEP_DEFAULT_GRACE, &released);
+		if (rc == 0 && released > 0)
+			log_info("sweep released %ld expired held tickets", released);
+		db_close(&db);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	p->sweeper = pid;
+}
+
 static void pool_fill(struct pool *p)
 {
 	time_t now = time(NULL);
-	bool waiting = false;
 	for (int i = 0; i < p->nslots; i++) {
 		if (p->slots[i].pid > 0)
 			continue;
-		if (p->slots[i].spawn_after > now) {
-			waiting = true;
+		if (p->slots[i].spawn_after > now)
 			continue;
-		}
 		pool_spawn(p, i);
 	}
-	if (waiting)
-		alarm(1);
+	/* A one-second tick drives delayed respawns and the periodic sweep. */
+	alarm(1);
 }
 
 static void pool_resize(struct pool *p, int n)
@@ -316,10 +358,15 @@ static int serve_run(struct config *cfg, int argc, char **argv)
 			pool_reload(&p);
 		}
 		pool_got_alarm = 0;
-		if (!pool_got_stop)
+		if (!pool_got_stop) {
 			pool_fill(&p);
+			pool_sweep(&p);
+		}
 	}
 	log_info("stopping: waiting for in-flight requests");
+	alarm(0);
+	if (p.sweeper > 0)
+		kill(p.sweeper, SIGTERM);
 	pool_stop(&p);
 	if (p.cfg->pid_file)
 		unlink(p.cfg->pid_file);
@@ -345,8 +392,10 @@ const struct command cmd_serve = {
 		"\n"
 		"Signals: SIGHUP re-reads the configuration and replaces the workers gracefully;\n"
 		"SIGTERM/SIGINT stop after in-flight requests finish. A worker that dies is\n"
-		"replaced at once (with back-off if it keeps dying). Logs go to Server.LogFile,\n"
-		"the master's pid to Server.PidFile.\n",
+		"replaced at once (with back-off if it keeps dying). Every Server.SweepInterval\n"
+		"seconds (default 15, 0 = off) the master releases expired seat holds, as\n"
+		"`boxoffice sweep` does. Logs go to Server.LogFile, the master's pid to\n"
+		"Server.PidFile.\n",
 	.needs_config = true,
 	.run = serve_run,
 };
