@@ -3,6 +3,7 @@
  * and only outside a transaction (auto-reconnect would silently drop one; see GOTCHAS). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -17,9 +18,11 @@
 
 static void db_forget_statements(struct db *db)
 {
-	for (int i = 0; i < db->nstmts; i++)
+	for (int i = 0; i < db->nstmts; i++) {
 		if (db->stmts[i].stmt)
 			mysql_stmt_close(db->stmts[i].stmt);
+		free(db->stmts[i].sql);
+	}
 	db->nstmts = 0;
 }
 
@@ -109,7 +112,7 @@ static NEOERR *db_error(struct db *db, unsigned int code, const char *what, cons
 static MYSQL_STMT *db_statement(struct db *db, const char *sql, unsigned int *code)
 {
 	for (int i = 0; i < db->nstmts; i++)
-		if (db->stmts[i].sql == sql)
+		if (strcmp(db->stmts[i].sql, sql) == 0)
 			return db->stmts[i].stmt;
 	MYSQL_STMT *stmt = mysql_stmt_init(db->conn);
 	if (stmt == NULL) {
@@ -125,7 +128,7 @@ static MYSQL_STMT *db_statement(struct db *db, const char *sql, unsigned int *co
 	my_bool update_max = 1;
 	mysql_stmt_attr_set(stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
 	if (db->nstmts < DB_STMT_CACHE) {
-		db->stmts[db->nstmts].sql = sql;
+		db->stmts[db->nstmts].sql = xstrdup(sql);
 		db->stmts[db->nstmts].stmt = stmt;
 		db->nstmts++;
 	} else {

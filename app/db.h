@@ -9,14 +9,14 @@
 struct arena;
 struct config;
 
-#define DB_STMT_CACHE 64
+#define DB_STMT_CACHE 128
 
 struct db {
 	MYSQL *conn;                 /* NULL while disconnected */
 	const struct config *cfg;
 	bool in_transaction;
 	struct {
-		const char *sql;     /* keyed by the address of a static SQL string */
+		char *sql;           /* our copy of the statement text: the cache key */
 		MYSQL_STMT *stmt;
 	} stmts[DB_STMT_CACHE];
 	int nstmts;
@@ -44,7 +44,9 @@ void db_close(struct db *db);
 /* Reconnect if the connection is gone. Only outside a transaction. */
 NEOERR *db_ensure(struct db *db);
 
-/* Execute a prepared statement. `sql` must be a string literal (it keys the statement cache).
+/* Execute a prepared statement, prepared once per connection and cached by its text.
+ * `sql` is a literal or assembled from literal fragments (e.g. optional filters) — never
+ * from input: every value travels as a parameter.
  * `types` has one letter per parameter: 'i' long long, 'u' unsigned long long,
  * 's' const char * (NULL binds SQL NULL), 'b' (const char *, size_t) bytes.
  * Result rows (if any) are fetched into *out when out != NULL.

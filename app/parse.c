@@ -206,6 +206,21 @@ bool parse_cookies(struct arena *a, const char *header, struct param **out,
 	return true;
 }
 
+/* json-c decodes "\u0000" into a real NUL, and truncates keys at it; C code reading such a
+ * string would see a shortened value. Refuse the escape like a raw NUL, scanning the raw
+ * text: outside strings a backslash is not valid JSON anyway. */
+static bool json_has_escaped_nul(const char *data, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (data[i] != '\\')
+			continue;
+		if (data[i + 1] == 'u' && i + 5 < len && memcmp(data + i + 2, "0000", 4) == 0)
+			return true;
+		i++;   /* skip the escaped character, so "\\\\u0000" stays a literal backslash */
+	}
+	return false;
+}
+
 static void json_release(void *obj)
 {
 	json_object_put(obj);
@@ -224,6 +239,8 @@ bool parse_json(struct arena *a, const char *data, size_t len, struct json_objec
 		return parse_fail(err, "The JSON body contains a NUL byte.");
 	if (!utf8_valid(data, len))
 		return parse_fail(err, "The JSON body is not valid UTF-8.");
+	if (json_has_escaped_nul(data, len))
+		return parse_fail(err, "The JSON body contains a NUL character (\\u0000).");
 	if (data[i] != '{' && data[i] != '[')
 		return parse_fail(err, "The request body must be a JSON object.");
 

@@ -1,10 +1,11 @@
 <?cs # The site layout. Every page template defines page_body(); this calls it.
-       Config.VarEscapeMode = html escapes every var: below. ?><!doctype html>
+       Config.VarEscapeMode = html escapes every var: below; alt:, lvar: and evar: are
+       NOT escaped in ClearSilver 0.10.5, so never use them with data. ?><!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><?cs alt:Page.Title ?>Tickets<?cs /alt ?> · <?cs var:Site.Name ?></title>
+<title><?cs if:Page.Title ?><?cs var:Page.Title ?><?cs else ?>Tickets<?cs /if ?> · <?cs var:Site.Name ?></title>
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body>

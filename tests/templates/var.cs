@@ -1,0 +1,1 @@
+<?cs # One value, one var: — for the table-driven escaping test in tests/unit/test_render.c ?><?cs var:Value ?>

@@ -1,0 +1,19 @@
+/* unit: what the Check unit tests share — one suite constructor per file under test,
+ * gathered by unit_main.c into a single SRunner, and the few helpers every suite needs. */
+#ifndef BOXOFFICE_UNIT_H
+#define BOXOFFICE_UNIT_H
+#include <stddef.h>
+#include <check.h>
+
+/* Rows in a table of test cases (arrays only, never pointers). */
+#define UNIT_ROWS(table) ((int)(sizeof(table) / sizeof((table)[0])))
+
+Suite *arena_suite(void);
+Suite *parse_suite(void);
+Suite *router_suite(void);
+Suite *render_suite(void);
+Suite *csrf_suite(void);
+/* test_fuzz.c (another room): declared here, run once it is listed in Makefile.am. */
+Suite *fuzz_suite(void);
+
+#endif

@@ -1,0 +1,22 @@
+/* unit_main: runs every Check suite of tests/unit through one SRunner.
+ * Exit status is non-zero if any check fails, so `make check` and `./dev test` notice. */
+#include <stdlib.h>
+#include "unit.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(arena_suite());
+	srunner_add_suite(sr, parse_suite());
+	srunner_add_suite(sr, router_suite());
+	srunner_add_suite(sr, render_suite());
+	srunner_add_suite(sr, csrf_suite());
+	srunner_add_suite(sr, fuzz_suite());
+
+	/* CK_NORMAL prints failures and the closing "100%: Checks: N, ..." line. Each check runs
+	 * in its own forked child (Check's default), so under ASan a leak in one check makes the
+	 * child exit non-zero and that check is reported as an error. */
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
