@@ -96,11 +96,15 @@ bool cache_set(struct cache *c, const char *key, const char *value, size_t len, 
 	return memcached_success(memcached_set(c->mc, key, strlen(key), value, len, ttl, 0));
 }
 
-bool cache_add(struct cache *c, const char *key, const char *value, size_t len, time_t ttl)
+enum cache_add_result cache_add(struct cache *c, const char *key, const char *value, size_t len,
+				time_t ttl)
 {
 	if (c->mc == NULL || !cache_key_ok(key))
-		return false;
-	return memcached_success(memcached_add(c->mc, key, strlen(key), value, len, ttl, 0));
+		return CACHE_FAILED;
+	memcached_return_t rc = memcached_add(c->mc, key, strlen(key), value, len, ttl, 0);
+	if (memcached_success(rc))
+		return CACHE_ADDED;
+	return rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS ? CACHE_EXISTS : CACHE_FAILED;
 }
 
 void cache_delete(struct cache *c, const char *key)

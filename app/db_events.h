@@ -7,6 +7,14 @@ struct arena;
 struct db;
 struct json_object;
 
+/* Shared SQL fragments (aliases e = events, v = venues): the start in the venue's local wall
+ * time and its UTC offset in minutes. CONVERT_TZ needs MariaDB's time zone tables (loaded by
+ * ./dev; see README); without them it yields NULL and we fall back to UTC. */
+#define SQL_EVENT_LOCAL_START \
+	"DATE_FORMAT(COALESCE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone), e.starts_at), '%Y-%m-%d %H:%i:%s')"
+#define SQL_EVENT_UTC_OFFSET \
+	"COALESCE(TIMESTAMPDIFF(MINUTE, e.starts_at, CONVERT_TZ(e.starts_at, '+00:00', v.timezone)), 0)"
+
 struct event_summary {
 	long long event_id;
 	const char *name;

@@ -15,6 +15,12 @@
   <nav aria-label="Main">
     <a href="/events"<?cs if:Request.Path == "/events" ?> aria-current="page"<?cs /if ?>>Events</a>
   </nav>
+  <form class="site-search" role="search" method="get" action="/search">
+    <label for="site-search-query" class="visually-hidden">Search events</label>
+    <input id="site-search-query" type="search" name="query" maxlength="1000"
+           placeholder="Artist, event, venue or city" value="<?cs var:Search.Query ?>">
+    <button type="submit">Search</button>
+  </form>
 </header>
 <main id="main">
 <?cs call:page_body() ?>

@@ -1,0 +1,23 @@
+/* page_cache: whole rendered responses (HTML or JSON) in memcached, served with one get.
+ * Entries are fresh for `fresh_ms`; a stale entry is rebuilt by one worker (the holder of a
+ * memcached add-lock) while the others keep serving the stale copy, so a popular key never
+ * stampedes MariaDB. With memcached down every request simply builds its response. */
+#ifndef BOXOFFICE_PAGE_CACHE_H
+#define BOXOFFICE_PAGE_CACHE_H
+#include <ClearSilver.h>
+
+struct request;
+
+/* Renders the response into req->resp (status, content type, body). */
+typedef NEOERR *(*page_build_fn)(struct request *req, void *ctx);
+
+/* Serve `key` from the cache or build it. Only 200 responses are stored.
+ * Keys must be ≤ 200 bytes of printable ASCII; see page_cache_key() for user input. */
+NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
+			 page_build_fn build, void *ctx);
+
+/* A cache key from a prefix and arbitrary text (e.g. a normalised query): the text is
+ * hashed, so any input gives a short, safe key. */
+const char *page_cache_key(struct request *req, const char *prefix, const char *text);
+
+#endif

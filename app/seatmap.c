@@ -1,0 +1,2 @@
+/* seatmap: placeholder, filled in by its room. */
+#include "seatmap.h"

@@ -1,0 +1,4 @@
+/* seatmap: placeholder, filled in by its room. */
+#ifndef BOXOFFICE_SEATMAP_H
+#define BOXOFFICE_SEATMAP_H
+#endif
