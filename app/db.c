@@ -270,8 +270,57 @@ static NEOERR *db_fetch_all(struct db *db, MYSQL_STMT *stmt, struct arena *a,
 	return STATUS_OK;
 }
 
-NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
-		const char *sql, const char *types, ...)
+static NEOERR *db_bind_array(struct db_params *p, const struct db_param *params, int n)
+{
+	if (n > DB_MAX_PARAMS)
+		return nerr_raise(NERR_ASSERT, "too many SQL parameters (%d)", n);
+	memset(p->bind, 0, sizeof(MYSQL_BIND) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		MYSQL_BIND *b = &p->bind[i];
+		p->nulls[i] = 0;
+		b->is_null = &p->nulls[i];
+		if (params[i].type == 'i') {
+			p->ints[i] = params[i].i;
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &p->ints[i];
+		} else if (params[i].type == 's') {
+			b->buffer_type = MYSQL_TYPE_STRING;
+			if (params[i].s == NULL) {
+				p->nulls[i] = 1;
+			} else {
+				b->buffer = (void *)params[i].s;
+				p->lengths[i] = (unsigned long)strlen(params[i].s);
+				b->buffer_length = p->lengths[i];
+				b->length = &p->lengths[i];
+			}
+		} else {
+			return nerr_raise(NERR_ASSERT, "unknown SQL parameter type '%c'", params[i].type);
+		}
+	}
+	return STATUS_OK;
+}
+
+/* The parameters of one call, bound either from varargs or from an array. */
+struct db_call {
+	const char *types;
+	va_list *ap;
+	const struct db_param *params;
+	int nparams;
+};
+
+static NEOERR *db_call_bind(struct db_params *p, const struct db_call *call)
+{
+	if (call->params || call->types == NULL)
+		return nerr_pass(db_bind_array(p, call->params, call->nparams));
+	va_list ap;
+	va_copy(ap, *call->ap);   /* a retry binds again from the start */
+	NEOERR *err = db_bind_params(p, call->types, ap);
+	va_end(ap);
+	return nerr_pass(err);
+}
+
+static NEOERR *db_run(struct db *db, struct arena *a, struct db_result *out, const char *sql,
+		      const struct db_call *call)
 {
 	if (out)
 		memset(out, 0, sizeof *out);
@@ -283,10 +332,7 @@ NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
 		MYSQL_STMT *stmt = db_statement(db, sql, &code);
 		if (stmt != NULL) {
 			struct db_params params;
-			va_list ap;
-			va_start(ap, types);
-			err = db_bind_params(&params, types, ap);
-			va_end(ap);
+			err = db_call_bind(&params, call);
 			if (err != STATUS_OK)
 				return nerr_pass(err);
 			if (mysql_stmt_bind_param(stmt, params.bind) != 0 || mysql_stmt_execute(stmt) != 0) {
@@ -316,6 +362,24 @@ NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
 		}
 		return db_error(db, code, "statement", sql);
 	}
+}
+
+NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
+		const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	struct db_call call = { .types = types, .ap = &ap };
+	NEOERR *err = db_run(db, a, out, sql, &call);
+	va_end(ap);
+	return nerr_pass(err);
+}
+
+NEOERR *db_exec_params(struct db *db, struct arena *a, struct db_result *out, const char *sql,
+		       const struct db_param *params, int nparams)
+{
+	struct db_call call = { .params = params, .nparams = nparams };
+	return nerr_pass(db_run(db, a, out, sql, &call));
 }
 
 NEOERR *db_query_static(struct db *db, const char *sql)

@@ -54,6 +54,17 @@ NEOERR *db_ensure(struct db *db);
 NEOERR *db_exec(struct db *db, struct arena *a, struct db_result *out,
 		const char *sql, const char *types, ...);
 
+/* One bound parameter, for statements whose parameter list is assembled at run time. */
+struct db_param {
+	char type;                   /* 'i' or 's' */
+	long long i;
+	const char *s;               /* NULL binds SQL NULL */
+};
+
+/* db_exec with an array of parameters (see sql_builder.h). Same caching and retry rules. */
+NEOERR *db_exec_params(struct db *db, struct arena *a, struct db_result *out, const char *sql,
+		       const struct db_param *params, int nparams);
+
 /* Plain statements without user data (BEGIN/COMMIT/DDL); never pass input here. */
 NEOERR *db_query_static(struct db *db, const char *sql);
 NEOERR *db_begin(struct db *db);

@@ -6,24 +6,8 @@
 #include "arena.h"
 #include "db.h"
 #include "db_events.h"
-
-static const char SQL_UPCOMING[] =
-	"SELECT e.event_id, e.name, DATE_FORMAT(e.starts_at, '%Y-%m-%dT%H:%i:%sZ'),"
-	"       c.slug, c.name, v.venue_id, v.name, v.address, v.city, v.capacity, v.timezone,"
-	"       e.currency,"
-	"       (SELECT MIN(t.price_cents) FROM price_tiers t WHERE t.event_id = e.event_id),"
-	"       (SELECT JSON_ARRAYAGG(p.name ORDER BY ep.billing_order, p.performer_id)"
-	"          FROM event_performers ep JOIN performers p ON p.performer_id = ep.performer_id"
-	"         WHERE ep.event_id = e.event_id)"
-	"  FROM events e"
-	"  JOIN venues v ON v.venue_id = e.venue_id"
-	"  JOIN categories c ON c.category_id = e.category_id"
-	" WHERE e.status = 'published' AND e.starts_at >= UTC_TIMESTAMP()"
-	" ORDER BY e.starts_at, e.event_id"
-	" LIMIT ? OFFSET ?";
-
-static const char SQL_UPCOMING_COUNT[] =
-	"SELECT COUNT(*) FROM events WHERE status = 'published' AND starts_at >= UTC_TIMESTAMP()";
+#include "event_filters.h"
+#include "sql_builder.h"
 
 static long long cell_ll(const struct db_result *r, int row, int col, long long def)
 {
@@ -54,41 +38,60 @@ static void parse_performers(struct arena *a, const char *json, struct event_sum
 	json_object_put(arr);
 }
 
-NEOERR *db_events_upcoming(struct db *db, struct arena *a, int page, int page_size,
-			   struct event_page *out)
+void db_events_summary_from_row(struct arena *a, const struct db_result *r, int row, int col,
+				struct event_summary *ev)
+{
+	ev->event_id = cell_ll(r, row, col + 0, 0);
+	ev->name = db_cell(r, row, col + 1);
+	ev->starts_at_utc = db_cell(r, row, col + 2);
+	ev->starts_at_local = db_cell(r, row, col + 3);
+	ev->utc_offset_minutes = (int)cell_ll(r, row, col + 4, 0);
+	ev->category_slug = db_cell(r, row, col + 5);
+	ev->category_name = db_cell(r, row, col + 6);
+	ev->venue_id = cell_ll(r, row, col + 7, 0);
+	ev->venue_name = db_cell(r, row, col + 8);
+	ev->venue_address = db_cell(r, row, col + 9);
+	ev->venue_city = db_cell(r, row, col + 10);
+	ev->venue_capacity = cell_ll(r, row, col + 11, 0);
+	ev->venue_timezone = db_cell(r, row, col + 12);
+	ev->currency = db_cell(r, row, col + 13);
+	ev->from_price_cents = cell_ll(r, row, col + 14, -1);
+	parse_performers(a, db_cell(r, row, col + 15), ev);
+}
+
+NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filters *f,
+		       struct event_page *out)
 {
 	memset(out, 0, sizeof *out);
-	out->page = page;
-	out->page_size = page_size;
-	struct db_result count;
-	NEOERR *err = db_exec(db, a, &count, SQL_UPCOMING_COUNT, "");
+	out->page = f->page;
+	out->page_size = f->page_size;
+
+	struct sql_builder *count = sql_new(a);
+	sql_add(count, "SELECT COUNT(*)" DB_EVENTS_FROM " WHERE 1=1");
+	event_filters_where(f, a, count);
+	struct db_result r;
+	NEOERR *err = sql_exec(count, db, a, &r);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	out->total = count.nrows ? cell_ll(&count, 0, 0, 0) : 0;
+	out->total = r.nrows ? cell_ll(&r, 0, 0, 0) : 0;
+	if (out->total == 0 || (long long)(f->page - 1) * f->page_size >= out->total)
+		return STATUS_OK;
 
-	struct db_result r;
-	err = db_exec(db, a, &r, SQL_UPCOMING, "ii", (long long)page_size,
-		      (long long)(page - 1) * page_size);
+	struct sql_builder *q = sql_new(a);
+	sql_add(q, "SELECT " DB_EVENTS_SUMMARY_COLUMNS DB_EVENTS_FROM " WHERE 1=1");
+	event_filters_where(f, a, q);
+	sql_add(q, f->sort == EVENT_SORT_POPULARITY
+			    ? " ORDER BY e.popularity DESC, e.starts_at, e.event_id"
+			    : " ORDER BY e.starts_at, e.event_id");
+	sql_add(q, " LIMIT ? OFFSET ?");
+	sql_int(q, f->page_size);
+	sql_int(q, (long long)(f->page - 1) * f->page_size);
+	err = sql_exec(q, db, a, &r);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	out->count = r.nrows;
 	out->events = arena_zalloc(a, sizeof(struct event_summary) * (size_t)(r.nrows + 1));
-	for (int i = 0; i < r.nrows; i++) {
-		struct event_summary *ev = &out->events[i];
-		ev->event_id = cell_ll(&r, i, 0, 0);
-		ev->name = db_cell(&r, i, 1);
-		ev->starts_at_utc = db_cell(&r, i, 2);
-		ev->category_slug = db_cell(&r, i, 3);
-		ev->category_name = db_cell(&r, i, 4);
-		ev->venue_id = cell_ll(&r, i, 5, 0);
-		ev->venue_name = db_cell(&r, i, 6);
-		ev->venue_address = db_cell(&r, i, 7);
-		ev->venue_city = db_cell(&r, i, 8);
-		ev->venue_capacity = cell_ll(&r, i, 9, 0);
-		ev->venue_timezone = db_cell(&r, i, 10);
-		ev->currency = db_cell(&r, i, 11);
-		ev->from_price_cents = cell_ll(&r, i, 12, -1);
-		parse_performers(a, db_cell(&r, i, 13), ev);
-	}
+	for (int i = 0; i < r.nrows; i++)
+		db_events_summary_from_row(a, &r, i, 0, &out->events[i]);
 	return STATUS_OK;
 }

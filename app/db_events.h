@@ -19,6 +19,8 @@ struct event_summary {
 	long long event_id;
 	const char *name;
 	const char *starts_at_utc;   /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *starts_at_local; /* "YYYY-MM-DD HH:MM:SS" in the venue's zone */
+	int utc_offset_minutes;
 	const char *category_slug;
 	const char *category_name;
 	long long venue_id;
@@ -41,8 +43,30 @@ struct event_page {
 	int page_size;
 };
 
-/* Upcoming published events, soonest first, one page of them. */
-NEOERR *db_events_upcoming(struct db *db, struct arena *a, int page, int page_size,
-			   struct event_page *out);
+struct event_filters;
+struct sql_builder;
+
+/* Upcoming published events matching the filters, one page of them, in the filters' order. */
+NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filters *f,
+		       struct event_page *out);
+
+/* The columns every event listing selects (aliases e, v, c), in the order
+ * db_events_summary_from_row() reads them starting at `col`; for search to reuse. */
+#define DB_EVENTS_SUMMARY_COLUMNS \
+	"e.event_id, e.name, DATE_FORMAT(e.starts_at, '%Y-%m-%dT%H:%i:%sZ'), " \
+	SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET ", " \
+	"c.slug, c.name, v.venue_id, v.name, v.address, v.city, v.capacity, v.timezone, e.currency," \
+	" (SELECT MIN(t.price_cents) FROM price_tiers t WHERE t.event_id = e.event_id)," \
+	" (SELECT JSON_ARRAYAGG(p.name ORDER BY ep.billing_order, p.performer_id)" \
+	"    FROM event_performers ep JOIN performers p ON p.performer_id = ep.performer_id" \
+	"   WHERE ep.event_id = e.event_id)"
+#define DB_EVENTS_SUMMARY_NCOLUMNS 16
+#define DB_EVENTS_FROM \
+	" FROM events e JOIN venues v ON v.venue_id = e.venue_id" \
+	" JOIN categories c ON c.category_id = e.category_id"
+
+struct db_result;
+void db_events_summary_from_row(struct arena *a, const struct db_result *r, int row, int col,
+				struct event_summary *ev);
 
 #endif

@@ -1,46 +1,44 @@
-/* events: GET /events (HTML) and GET /api/v1/events (JSON) list the upcoming published
- * events from MariaDB. Both read the same struct event_page, so they always agree. */
+/* events: GET /events (HTML) and GET /api/v1/events (JSON) list upcoming published events
+ * with the browse filters. Both read the same struct event_page, so they always agree, and
+ * both are served through the page cache (keyed by the canonical filters). */
 #include <stdio.h>
 #include <json-c/json.h>
 #include "app.h"
 #include "arena.h"
 #include "db_events.h"
+#include "errors.h"
+#include "event_filters.h"
 #include "events.h"
 #include "format.h"
 #include "http.h"
-#include "params.h"
+#include "page_cache.h"
 #include "render.h"
 
-static NEOERR *events_load(struct request *req, struct event_page *page)
+#define EVENTS_FRESH_MS 1000
+
+void events_summary_hdf(struct request *req, HDF *node, const struct event_summary *ev)
 {
-	int n;
-	NEOERR *err = params_page(req, &n);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	return nerr_pass(db_events_upcoming(&req->app->db, req->arena, n, EVENTS_PAGE_SIZE, page));
+	struct event_time when;
+	format_event_time(req->arena, ev->starts_at_local, ev->utc_offset_minutes,
+			  ev->venue_timezone, &when);
+	hdf_set_valuef(node, "Id=%lld", ev->event_id);
+	hdf_set_value(node, "Name", ev->name);
+	hdf_set_value(node, "Date", when.iso);
+	hdf_set_value(node, "Day", when.date);
+	hdf_set_value(node, "Time", when.time);
+	hdf_set_value(node, "Zone", when.zone);
+	hdf_set_value(node, "Category", ev->category_name);
+	hdf_set_value(node, "CategorySlug", ev->category_slug);
+	hdf_set_value(node, "Venue", ev->venue_name);
+	hdf_set_value(node, "City", ev->venue_city);
+	if (ev->from_price_cents >= 0)
+		hdf_set_value(node, "FromPrice", format_money(req->arena, ev->from_price_cents, ev->currency));
+	for (int k = 0; k < ev->nperformers; k++)
+		hdf_set_valuef(node, "Performers.%d=%s", k, ev->performers[k]);
 }
 
-static void events_fill_hdf(struct request *req, HDF *hdf, const struct event_page *page)
+void events_pagination_hdf(HDF *hdf, const struct event_page *page)
 {
-	for (int i = 0; i < page->count; i++) {
-		const struct event_summary *ev = &page->events[i];
-		char prefix[32];
-		snprintf(prefix, sizeof prefix, "Events.%d", i);
-		HDF *node;
-		hdf_get_node(hdf, prefix, &node);
-		hdf_set_valuef(node, "Id=%lld", ev->event_id);
-		hdf_set_value(node, "Name", ev->name);
-		hdf_set_value(node, "Date", ev->starts_at_utc);
-		hdf_set_value(node, "Category", ev->category_name);
-		hdf_set_value(node, "CategorySlug", ev->category_slug);
-		hdf_set_value(node, "Venue", ev->venue_name);
-		hdf_set_value(node, "City", ev->venue_city);
-		if (ev->from_price_cents >= 0)
-			hdf_set_value(node, "FromPrice",
-				      format_money(req->arena, ev->from_price_cents, ev->currency));
-		for (int k = 0; k < ev->nperformers; k++)
-			hdf_set_valuef(node, "Performers.%d=%s", k, ev->performers[k]);
-	}
 	hdf_set_int_value(hdf, "Page.Number", page->page);
 	hdf_set_int_value(hdf, "Page.Count", page->count);
 	hdf_set_valuef(hdf, "Page.Total=%lld", page->total);
@@ -50,33 +48,24 @@ static void events_fill_hdf(struct request *req, HDF *hdf, const struct event_pa
 		hdf_set_int_value(hdf, "Page.Next", page->page + 1);
 }
 
-NEOERR *events_list_page(struct request *req)
+struct json_object *events_summary_json(struct request *req, const struct event_summary *ev)
 {
-	struct event_page page;
-	NEOERR *err = events_load(req, &page);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	HDF *hdf = render_hdf(req);
-	hdf_set_value(hdf, "Page.Title", "Upcoming events");
-	events_fill_hdf(req, hdf, &page);
-	return nerr_pass(render_page(req, "events/list.cs"));
-}
-
-static struct json_object *event_summary_json(const struct event_summary *ev)
-{
+	struct event_time when;
+	format_event_time(req->arena, ev->starts_at_local, ev->utc_offset_minutes,
+			  ev->venue_timezone, &when);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "eventId", json_object_new_int64(ev->event_id));
 	json_object_object_add(o, "name", json_object_new_string(ev->name));
-	json_object_object_add(o, "date", json_object_new_string(ev->starts_at_utc));
+	json_object_object_add(o, "date", json_object_new_string(when.iso));
 	json_object_object_add(o, "category", json_object_new_string(ev->category_slug));
 	struct json_object *venue = json_object_new_object();
 	json_object_object_add(venue, "venueId", json_object_new_int64(ev->venue_id));
 	json_object_object_add(venue, "name", json_object_new_string(ev->venue_name));
-	char location[512];
-	snprintf(location, sizeof location, "%s, %s", ev->venue_address, ev->venue_city);
-	json_object_object_add(venue, "location", json_object_new_string(location));
+	json_object_object_add(venue, "location", json_object_new_string(
+		arena_printf(req->arena, "%s, %s", ev->venue_address, ev->venue_city)));
 	json_object_object_add(venue, "city", json_object_new_string(ev->venue_city));
 	json_object_object_add(venue, "capacity", json_object_new_int64(ev->venue_capacity));
+	json_object_object_add(venue, "timezone", json_object_new_string(ev->venue_timezone));
 	json_object_object_add(o, "venue", venue);
 	struct json_object *performers = json_object_new_array();
 	for (int k = 0; k < ev->nperformers; k++)
@@ -88,15 +77,67 @@ static struct json_object *event_summary_json(const struct event_summary *ev)
 	return o;
 }
 
-NEOERR *events_list_api(struct request *req)
+static NEOERR *events_build_page(struct request *req, void *ctx)
 {
+	const struct event_filters *f = ctx;
 	struct event_page page;
-	NEOERR *err = events_load(req, &page);
+	NEOERR *err = db_events_list(&req->app->db, req->arena, f, &page);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	HDF *hdf = render_hdf(req);
+	err = event_filters_to_hdf(req, f, false);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	hdf_set_value(hdf, "Page.Title", "Upcoming events");
+	for (int i = 0; i < page.count; i++) {
+		HDF *node;
+		hdf_get_node(hdf, arena_printf(req->arena, "Events.%d", i), &node);
+		events_summary_hdf(req, node, &page.events[i]);
+	}
+	events_pagination_hdf(hdf, &page);
+	return nerr_pass(render_page(req, "events/list.cs"));
+}
+
+/* A rejected filter: the list page again, with the message, the form as the user filled it
+ * in, and status 400. */
+static NEOERR *events_page_rejected(struct request *req, NEOERR *why)
+{
+	HDF *hdf = render_hdf(req);
+	hdf_set_value(hdf, "Page.Title", "Upcoming events");
+	hdf_set_value(hdf, "Filters.Error", errors_message(why));
+	nerr_ignore(&why);
+	struct event_filters none = { .page = 1, .page_size = EVENT_FILTERS_PAGE_SIZE };
+	NEOERR *err = event_filters_to_hdf(req, &none, true);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	req->resp.status = 400;
+	return nerr_pass(render_page(req, "events/list.cs"));
+}
+
+NEOERR *events_list_page(struct request *req)
+{
+	struct event_filters f;
+	NEOERR *err = event_filters_parse(req, false, &f);
+	if (err != STATUS_OK) {
+		if (errors_http_status(err) != 400)
+			return nerr_pass(err);
+		return events_page_rejected(req, err);
+	}
+	const char *key = page_cache_key(req, "events:html", arena_printf(req->arena, "%s|%d",
+						event_filters_query(req, &f), f.page));
+	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_page, &f));
+}
+
+static NEOERR *events_build_api(struct request *req, void *ctx)
+{
+	const struct event_filters *f = ctx;
+	struct event_page page;
+	NEOERR *err = db_events_list(&req->app->db, req->arena, f, &page);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	struct json_object *list = json_object_new_array();
 	for (int i = 0; i < page.count; i++)
-		json_object_array_add(list, event_summary_json(&page.events[i]));
+		json_object_array_add(list, events_summary_json(req, &page.events[i]));
 	struct json_object *body = json_object_new_object();
 	json_object_object_add(body, "events", list);
 	json_object_object_add(body, "page", json_object_new_int(page.page));
@@ -104,4 +145,15 @@ NEOERR *events_list_api(struct request *req)
 	json_object_object_add(body, "total", json_object_new_int64(page.total));
 	render_json(req, 200, body);
 	return STATUS_OK;
+}
+
+NEOERR *events_list_api(struct request *req)
+{
+	struct event_filters f;
+	NEOERR *err = event_filters_parse(req, false, &f);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *key = page_cache_key(req, "events:api", arena_printf(req->arena, "%s|%d",
+						event_filters_query(req, &f), f.page));
+	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_api, &f));
 }

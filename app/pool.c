@@ -40,6 +40,8 @@ struct pool {
 	struct pool_slot *slots;
 	int nslots;
 	pid_t sweeper;            /* the running hold sweep, if any */
+	struct config **reloaded; /* configurations read by reloads, freed at exit */
+	int nreloaded;
 	time_t next_sweep;
 };
 
@@ -215,8 +217,10 @@ static void pool_reload(struct pool *p)
 	}
 	if (strcmp(fresh->listen, p->cfg->listen) != 0)
 		log_warn("Server.Listen changed; restart the pool to move the socket");
-	/* The old config stays allocated: workers still running were forked with it,
-	 * and the master's copy is tiny. */
+	/* Older configurations stay allocated until exit: they are tiny, and freeing one
+	 * would need to know no slot still refers to it. */
+	p->reloaded = xrealloc(p->reloaded, sizeof(struct config *) * (size_t)(p->nreloaded + 1));
+	p->reloaded[p->nreloaded++] = fresh;
 	int old_slots = p->nslots;
 	p->cfg = fresh;
 	for (int i = 0; i < old_slots; i++)
@@ -274,6 +278,8 @@ static int pool_open_listener(const char *listen)
 		fprintf(stderr, "boxoffice serve: cannot listen on %s\n", listen);
 		return -1;
 	}
+	/* Workers poll and accept themselves; losing the race to a sibling must not block. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	/* nginx usually runs as another user; the socket's directory is what guards it. */
 	if (listen[0] == '/')
 		chmod(listen, 0666);
@@ -374,6 +380,11 @@ static int serve_run(struct config *cfg, int argc, char **argv)
 		unlink(p.cfg->listen);
 	log_info("stopped");
 	free(p.slots);
+	for (int i = 0; i < p.nreloaded; i++) {
+		config_free(p.reloaded[i]);
+		free(p.reloaded[i]);
+	}
+	free(p.reloaded);
 	return 0;
 }
 

@@ -69,6 +69,8 @@ NEOERR *render_template_file(HDF *hdf, const char *template_dir, const char *con
 	err = cs_init(&parse, hdf);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
+	/* url_escape(), js_escape() and friends, for values inside URLs and scripts. */
+	err = cgi_register_strfuncs(parse);
 	for (int i = 0; i < nfiles && err == STATUS_OK; i++)
 		err = cs_parse_file(parse, files[i]);
 	if (err == STATUS_OK)

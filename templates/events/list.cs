@@ -1,28 +1,26 @@
-<?cs # Upcoming events: one card per event, with pagination. ?>
+<?cs # Upcoming events: filters, category and city navigation, one card per event, pages. ?>
 <?cs def:page_body() ?>
 <h1>Upcoming events</h1>
+<nav class="chips" aria-label="Categories">
+  <a href="/events"<?cs if:!Filters.Category ?> aria-current="page"<?cs /if ?>>All</a>
+  <?cs each:c = Categories ?><a href="/events?category=<?cs var:c.Slug ?>"<?cs if:c.Slug == Filters.Category ?> aria-current="page"<?cs /if ?>><?cs var:c.Name ?></a><?cs /each ?>
+</nav>
+<?cs include:"events/filters.cs" ?>
+<?cs if:!Filters.Error ?>
 <?cs if:Page.Count == 0 ?>
-<p class="empty">No upcoming events right now. Please check back soon.</p>
+<p class="empty">No events match<?cs if:Filters.Active ?> these filters. <a href="/events">Show all upcoming events</a>.<?cs else ?> right now. Please check back soon.<?cs /if ?></p>
 <?cs else ?>
-<p class="muted"><?cs var:Page.Total ?> events</p>
-<ol class="event-list">
-<?cs each:ev = Events ?>
-  <li class="event-card" data-event-id="<?cs var:ev.Id ?>">
-    <h2 class="event-name"><a href="/events/<?cs var:ev.Id ?>"><?cs var:ev.Name ?></a></h2>
-    <p class="event-when"><time datetime="<?cs var:ev.Date ?>"><?cs var:ev.Date ?></time></p>
-    <p class="event-where"><?cs var:ev.Venue ?>, <?cs var:ev.City ?></p>
-    <p class="event-category"><?cs var:ev.Category ?></p>
-    <?cs if:subcount(ev.Performers) > 0 ?>
-    <p class="event-performers"><?cs each:p = ev.Performers ?><?cs if:!first(p) ?>, <?cs /if ?><?cs var:p ?><?cs /each ?></p>
-    <?cs /if ?>
-    <?cs if:?ev.FromPrice ?><p class="event-price">from <?cs var:ev.FromPrice ?></p><?cs /if ?>
-  </li>
-<?cs /each ?>
-</ol>
+<p class="muted"><?cs var:Page.Total ?> event<?cs if:Page.Total != 1 ?>s<?cs /if ?></p>
+<?cs include:"events/cards.cs" ?>
 <nav class="pagination" aria-label="Pages">
-  <?cs if:?Page.Prev ?><a rel="prev" href="/events?page=<?cs var:Page.Prev ?>">Previous</a><?cs /if ?>
+  <?cs if:?Page.Prev ?><a rel="prev" href="/events?<?cs if:Filters.Query ?><?cs var:Filters.Query ?>&amp;<?cs /if ?>page=<?cs var:Page.Prev ?>">Previous</a><?cs /if ?>
   <span>Page <?cs var:Page.Number ?></span>
-  <?cs if:?Page.Next ?><a rel="next" href="/events?page=<?cs var:Page.Next ?>">Next</a><?cs /if ?>
+  <?cs if:?Page.Next ?><a rel="next" href="/events?<?cs if:Filters.Query ?><?cs var:Filters.Query ?>&amp;<?cs /if ?>page=<?cs var:Page.Next ?>">Next</a><?cs /if ?>
 </nav>
 <?cs /if ?>
+<?cs /if ?>
+<nav class="cities" aria-label="Cities">
+  <h2>Cities</h2>
+  <?cs each:city = Cities ?><a href="/events?location=<?cs var:url_escape(city.Name) ?>"><?cs var:city.Name ?></a> <?cs /each ?>
+</nav>
 <?cs /def ?>

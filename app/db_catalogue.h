@@ -1,0 +1,26 @@
+/* db_catalogue: the small, slowly changing lists the filters need — categories, and the
+ * cities and venues with upcoming events — remembered per worker for a minute. */
+#ifndef BOXOFFICE_DB_CATALOGUE_H
+#define BOXOFFICE_DB_CATALOGUE_H
+#include <ClearSilver.h>
+
+struct db;
+
+struct catalogue_entry {
+	long long id;                /* category_id / venue_id; 0 for cities */
+	char *slug;                  /* category slug; NULL otherwise */
+	char *name;
+};
+
+struct catalogue {
+	struct catalogue_entry *categories;
+	int ncategories;
+	struct catalogue_entry *cities;      /* with upcoming published events, by name */
+	int ncities;
+};
+
+/* The worker's copy, refreshed when older than a minute. Never NULL on success. */
+NEOERR *db_catalogue(struct db *db, const struct catalogue **out);
+const struct catalogue_entry *catalogue_category(const struct catalogue *c, const char *slug);
+
+#endif

@@ -1,0 +1,44 @@
+/* sql_builder: literal fragments and their parameters, executed through db_exec_params
+ * (so each distinct shape is prepared once per connection and reused). */
+#include <stdlib.h>
+#include "arena.h"
+#include "sql_builder.h"
+
+static void sql_release(void *p)
+{
+	buf_free(p);
+}
+
+struct sql_builder *sql_new(struct arena *a)
+{
+	struct sql_builder *sb = arena_zalloc(a, sizeof *sb);
+	arena_on_destroy(a, sql_release, &sb->sql);
+	return sb;
+}
+
+void sql_add(struct sql_builder *sb, const char *literal)
+{
+	buf_puts(&sb->sql, literal);
+}
+
+static struct db_param *sql_next(struct sql_builder *sb)
+{
+	if (sb->nparams >= SQL_BUILDER_MAX_PARAMS)
+		abort();   /* a programming error: the queries here have a fixed maximum */
+	return &sb->params[sb->nparams++];
+}
+
+void sql_int(struct sql_builder *sb, long long value)
+{
+	*sql_next(sb) = (struct db_param){ .type = 'i', .i = value };
+}
+
+void sql_str(struct sql_builder *sb, const char *value)
+{
+	*sql_next(sb) = (struct db_param){ .type = 's', .s = value };
+}
+
+NEOERR *sql_exec(struct sql_builder *sb, struct db *db, struct arena *a, struct db_result *out)
+{
+	return nerr_pass(db_exec_params(db, a, out, sb->sql.data, sb->params, sb->nparams));
+}
