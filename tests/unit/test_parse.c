@@ -1,6 +1,5 @@
 /* test_parse: query strings, forms, cookies and JSON bodies — the good, the malformed and the
  * hostile (bad escapes, huge keys, repeated keys, NUL bytes, invalid UTF-8), table by table. */
-#define _GNU_SOURCE            /* strcasestr */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,5 @@
 /* test_render: HTML escaping of hostile strings through ClearSilver — the gold file
  * tests/templates/hostile.cs, a table of single values, and the real layout and pages. */
-#define _GNU_SOURCE            /* asprintf */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
