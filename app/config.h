@@ -30,6 +30,9 @@ struct config {
 	/* Memcached */
 	char *memcached_servers;  /* Memcached.Servers: "host:port,host:port" or "/path.sock" */
 	int memcached_timeout_ms; /* Memcached.TimeoutMs (default 50) */
+	/* Booking */
+	int hold_seconds;         /* Booking.HoldMinutes * 60 (default 10 minutes) */
+	int max_tickets;          /* Booking.MaxTickets per booking (default 8) */
 	/* Secrets */
 	char *secret_key;         /* Secrets.Key, or env BOXOFFICE_SECRET_KEY: CSRF and link HMACs */
 };

@@ -253,6 +253,9 @@ void dispatch_fcgi(struct app *app, FCGX_Request *fr)
 	req->content_type = fcgi_param(a, fr, "CONTENT_TYPE");
 	req->remote_addr = fcgi_param(a, fr, "REMOTE_ADDR");
 	req->cookie_header = fcgi_param(a, fr, "HTTP_COOKIE");
+	req->idempotency_key = fcgi_param(a, fr, "HTTP_IDEMPOTENCY_KEY");
+	req->authorization = fcgi_param(a, fr, "HTTP_AUTHORIZATION");
+	req->origin = fcgi_param(a, fr, "HTTP_ORIGIN");
 	req->request_id = fcgi_param(a, fr, "REQUEST_ID");
 	if (req->request_id == NULL || *req->request_id == '\0' || strlen(req->request_id) > 64)
 		req->request_id = new_request_id(a);

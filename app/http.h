@@ -33,6 +33,9 @@ struct request {
 	const char *content_type;
 	const char *remote_addr;
 	const char *cookie_header;
+	const char *idempotency_key;   /* Idempotency-Key header */
+	const char *authorization;     /* Authorization header */
+	const char *origin;            /* Origin header (cross-site form checks) */
 	const char *body;
 	size_t body_len;
 	struct param *query;

@@ -1,5 +1,6 @@
 /* routes: the one route table. Flags (API error format, CSRF, sign-in) are enforced by the
  * dispatcher; handlers never re-check them. */
+#include "bookings_api.h"
 #include "event_page.h"
 #include "events.h"
 #include "router.h"
@@ -14,6 +15,10 @@ const struct route ROUTES[] = {
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}", .handler = event_show_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}/tickets", .handler = event_tickets_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/search", .handler = search_api, .flags = ROUTE_API },
+	{ .method = "POST", .pattern = "/api/v1/bookings", .handler = bookings_api_create,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/api/v1/bookings/{id}", .handler = bookings_api_show,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
 };
 
 const size_t ROUTES_COUNT = sizeof ROUTES / sizeof ROUTES[0];

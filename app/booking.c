@@ -1,0 +1,112 @@
+/* booking: orchestration of hold → pay → confirm. Lock conflicts are retried here with a
+ * bounded, jittered back-off; the gateway is called with no transaction open. */
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "app.h"
+#include "arena.h"
+#include "booking.h"
+#include "errors.h"
+#include "log.h"
+#include "payments.h"
+
+static void booking_backoff(int attempt)
+{
+	/* 5-20 ms, doubling: long enough for the winner to commit, short for a shopper. */
+	unsigned int base = 5000u << (attempt < 3 ? attempt : 2);
+	usleep(base + randombytes_uniform(base));
+}
+
+NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
+		     struct hold_result *out)
+{
+	for (int attempt = 0;; attempt++) {
+		NEOERR *err = db_bookings_hold(&app->db, a, rq, out);
+		if (err == STATUS_OK)
+			return STATUS_OK;
+		if (!nerr_match(err, NERR_LOCK) || attempt + 1 >= BOOKING_LOCK_RETRIES) {
+			if (nerr_match(err, NERR_LOCK)) {
+				nerr_ignore(&err);
+				return nerr_raise(ERR_UNAVAILABLE, "So many people are booking right now that "
+						  "we could not hold your seats. Please try again in a moment.");
+			}
+			return nerr_pass(err);
+		}
+		nerr_ignore(&err);
+		booking_backoff(attempt);
+	}
+}
+
+static NEOERR *booking_confirm(struct app *app, struct arena *a, long long booking_id,
+			       enum confirm_outcome *out)
+{
+	for (int attempt = 0;; attempt++) {
+		NEOERR *err = db_bookings_confirm(&app->db, a, booking_id, out);
+		if (err == STATUS_OK || attempt + 1 >= BOOKING_LOCK_RETRIES * 2 ||
+		    !(nerr_match(err, NERR_LOCK) || nerr_match(err, ERR_UNAVAILABLE)))
+			return nerr_pass(err);
+		/* Money has moved: keep trying a little harder than for a hold, including
+		 * across a lost database connection. */
+		nerr_ignore(&err);
+		booking_backoff(attempt);
+	}
+}
+
+NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *held,
+		    long long event_id, const struct payment_provider *provider,
+		    const char *payment_method, struct booking_payment *out)
+{
+	memset(out, 0, sizeof *out);
+	long long payment_id = 0;
+	NEOERR *err = db_payments_start(&app->db, held->booking_id, event_id, provider->name,
+					held->total_cents, held->currency, &payment_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	struct payment_charge charge = {
+		.amount_cents = held->total_cents,
+		.currency = held->currency,
+		.payment_method = payment_method,
+		.idempotency_key = arena_printf(a, "booking-%lld-charge", held->booking_id),
+		.description = arena_printf(a, "Booking %s", held->booking_code),
+	};
+	struct payment_result paid;
+	err = provider->charge(a, &charge, &paid);
+	if (err != STATUS_OK) {
+		/* We do not know whether money moved: keep the hold (it expires by itself) and
+		 * leave the payment pending for reconciliation. */
+		return nerr_pass(err);
+	}
+	if (paid.outcome != PAYMENT_SUCCEEDED) {
+		out->outcome = paid.outcome == PAYMENT_DECLINED ? BOOKING_DECLINED : BOOKING_BAD_METHOD;
+		out->message = paid.message;
+		err = db_payments_finish(&app->db, payment_id, "declined", paid.provider_ref, paid.message);
+		if (err == STATUS_OK)
+			err = db_bookings_release(&app->db, held->booking_id, "failed");
+		return nerr_pass(err);
+	}
+	err = db_payments_finish(&app->db, payment_id, "succeeded", paid.provider_ref, NULL);
+	if (err != STATUS_OK)
+		log_error("booking %lld: payment %lld succeeded (%s) but recording it failed",
+			  held->booking_id, payment_id, paid.provider_ref);
+	nerr_ignore(&err);
+	enum confirm_outcome confirmed;
+	err = booking_confirm(app, a, held->booking_id, &confirmed);
+	if (err != STATUS_OK) {
+		log_error("booking %lld: paid (%s) but not confirmed yet; the hold keeps the seats",
+			  held->booking_id, paid.provider_ref);
+		return nerr_pass(err);
+	}
+	if (confirmed == CONFIRM_LOST) {
+		err = provider->refund(a, paid.provider_ref, held->total_cents,
+				       arena_printf(a, "booking-%lld-refund", held->booking_id));
+		if (err == STATUS_OK)
+			err = db_payments_finish(&app->db, payment_id, "refunded", paid.provider_ref,
+						 "hold lost before payment completed");
+		out->outcome = BOOKING_LOST;
+		out->message = "Your seats were released before the payment completed; "
+			       "the charge has been refunded.";
+		return nerr_pass(err);
+	}
+	out->outcome = BOOKING_CONFIRMED;
+	return STATUS_OK;
+}

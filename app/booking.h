@@ -1,0 +1,33 @@
+/* booking: the booking protocol end to end — hold (retried on lock conflicts), pay outside
+ * any transaction, confirm (or refund a charge whose hold was lost) — shared by the JSON API
+ * and the HTML checkout. */
+#ifndef BOXOFFICE_BOOKING_H
+#define BOXOFFICE_BOOKING_H
+#include <ClearSilver.h>
+#include "db_bookings.h"
+
+struct app;
+struct arena;
+struct payment_provider;
+
+#define BOOKING_LOCK_RETRIES 5
+
+/* Hold, retrying deadlocks and lock-wait timeouts with jitter; after the last try an
+ * ERR_UNAVAILABLE (503 with Retry-After). */
+NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
+		     struct hold_result *out);
+
+enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD };
+
+struct booking_payment {
+	enum booking_paid outcome;
+	const char *message;
+};
+
+/* Charge the held booking and confirm it. A decline releases the hold at once; a charge
+ * that succeeds after the hold was lost is refunded. */
+NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *held,
+		    long long event_id, const struct payment_provider *provider,
+		    const char *payment_method, struct booking_payment *out);
+
+#endif

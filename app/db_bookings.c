@@ -1,0 +1,427 @@
+/* db_bookings: hold, confirm and release, each one MariaDB transaction (READ COMMITTED).
+ * Tickets are locked first, by primary key in ascending ticket_id order, so two overlapping
+ * selections wait for each other instead of deadlocking; standing places are taken with
+ * SKIP LOCKED so buyers never queue behind each other for interchangeable rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "db_bookings.h"
+#include "sql_builder.h"
+
+#define CODE_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   /* no 0/O, 1/I */
+
+static long long ll(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+void db_bookings_token_hash(const char *token, unsigned char hash[32])
+{
+	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+}
+
+static const char *random_code(struct arena *a, int len)
+{
+	char *code = arena_alloc(a, (size_t)len + 1);
+	for (int i = 0; i < len; i++)
+		code[i] = CODE_ALPHABET[randombytes_uniform(sizeof CODE_ALPHABET - 1)];
+	code[len] = '\0';
+	return code;
+}
+
+static const char *random_token(struct arena *a)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	char *out = arena_alloc(a, sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+	sodium_bin2base64(out, sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+			  raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+static NEOERR *hold_fail(struct db *db, struct hold_result *out, enum hold_outcome outcome,
+			 const char *message)
+{
+	db_rollback(db);
+	out->outcome = outcome;
+	out->message = message;
+	return STATUS_OK;
+}
+
+/* Lock the requested tickets in ticket_id order; sort them into held / unavailable. */
+static NEOERR *hold_lock_seats(struct db *db, struct arena *a, const struct hold_request *rq,
+			       struct hold_result *out, bool *invalid)
+{
+	struct sql_builder *sb = sql_new(a);
+	sql_add(sb, "SELECT ticket_id, event_id, status,"
+		    " (status = 'reserved' AND hold_expires_at < UTC_TIMESTAMP()), price_cents, seat_label"
+		    " FROM tickets FORCE INDEX (PRIMARY) WHERE ticket_id IN (");
+	for (int i = 0; i < rq->nticket_ids; i++) {
+		sql_add(sb, i ? ",?" : "?");
+		sql_int(sb, rq->ticket_ids[i]);
+	}
+	sql_add(sb, ") ORDER BY ticket_id FOR UPDATE");
+	struct db_result r;
+	NEOERR *err = sql_exec(sb, db, a, &r);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	*invalid = false;
+	if (r.nrows != rq->nticket_ids) {
+		out->message = "Some of these tickets do not exist.";
+		*invalid = true;
+		return STATUS_OK;
+	}
+	for (int i = 0; i < r.nrows; i++) {
+		struct held_ticket t = { ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 4)), db_cell(&r, i, 5) };
+		if (ll(db_cell(&r, i, 1)) != rq->event_id) {
+			out->message = arena_printf(a, "Ticket %lld is not a ticket for event %lld.",
+						    t.ticket_id, rq->event_id);
+			*invalid = true;
+			return STATUS_OK;
+		}
+		bool free = strcmp(db_cell(&r, i, 2), "available") == 0 || ll(db_cell(&r, i, 3)) == 1;
+		if (free)
+			out->tickets[out->ntickets++] = t;
+		else
+			out->unavailable[out->nunavailable++] = t;
+	}
+	return STATUS_OK;
+}
+
+static const char SQL_STANDING_FREE[] =
+	"SELECT ticket_id, price_cents, seat_label FROM tickets"
+	" WHERE event_id = ? AND section_id = ? AND status = 'available'"
+	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
+static const char SQL_STANDING_EXPIRED[] =
+	"SELECT ticket_id, price_cents, seat_label FROM tickets"
+	" WHERE event_id = ? AND section_id = ? AND status = 'reserved'"
+	"   AND hold_expires_at < UTC_TIMESTAMP()"
+	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
+static const char SQL_SECTION_OF_EVENT[] =
+	"SELECT s.kind, s.name FROM venue_sections s JOIN events e ON e.venue_id = s.venue_id"
+	" WHERE e.event_id = ? AND s.section_id = ?";
+
+static NEOERR *hold_take_standing(struct db *db, struct arena *a, const struct hold_request *rq,
+				  const struct standing_request *st, struct hold_result *out,
+				  enum hold_outcome *fail)
+{
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_SECTION_OF_EVENT, "ii", rq->event_id, st->section_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "standing") != 0) {
+		*fail = HOLD_INVALID;
+		out->message = arena_printf(a, "Section %lld is not a standing area of event %lld.",
+					    st->section_id, rq->event_id);
+		return STATUS_OK;
+	}
+	const char *section = db_cell(&r, 0, 1);
+	int got = 0;
+	const char *queries[] = { SQL_STANDING_FREE, SQL_STANDING_EXPIRED };
+	for (int q = 0; q < 2 && got < st->quantity; q++) {
+		err = db_exec(db, a, &r, queries[q], "iii", rq->event_id, st->section_id,
+			      (long long)(st->quantity - got));
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		for (int i = 0; i < r.nrows; i++, got++)
+			out->tickets[out->ntickets++] = (struct held_ticket){
+				ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)), db_cell(&r, i, 2) };
+	}
+	if (got < st->quantity) {
+		*fail = HOLD_UNAVAILABLE;
+		out->message = got ? arena_printf(a, "Only %d place%s left in %s right now.", got,
+						  got == 1 ? " is" : "s are", section)
+				   : arena_printf(a, "%s is sold out right now.", section);
+	}
+	return STATUS_OK;
+}
+
+static const char SQL_EVENT_ON_SALE[] =
+	"SELECT currency, status = 'published' AND starts_at > UTC_TIMESTAMP() FROM events"
+	" WHERE event_id = ?";
+static const char SQL_INSERT_BOOKING[] =
+	"INSERT INTO bookings (event_id, booking_code, access_token_hash, buyer_name, buyer_email,"
+	" total_price_cents, currency, payment_status, expires_at, idempotency_key)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', UTC_TIMESTAMP() + INTERVAL ? SECOND, ?)";
+static const char SQL_BOOKING_EXPIRY[] =
+	"SELECT DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM bookings WHERE booking_id = ?";
+
+static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_request *rq,
+			   struct hold_result *out)
+{
+	out->booking_code = random_code(a, 10);
+	out->access_token = random_token(a);
+	unsigned char hash[32];
+	db_bookings_token_hash(out->access_token, hash);
+	for (int i = 0; i < out->ntickets; i++)
+		out->total_cents += out->tickets[i].price_cents;
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_INSERT_BOOKING, "isbssisis", rq->event_id,
+			      out->booking_code, (const char *)hash, sizeof hash, rq->buyer_name,
+			      rq->buyer_email, out->total_cents, out->currency,
+			      (long long)rq->hold_seconds, rq->idempotency_key);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	out->booking_id = (long long)r.insert_id;
+	err = db_exec(db, a, &r, SQL_BOOKING_EXPIRY, "i", out->booking_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	out->expires_at = db_cell(&r, 0, 0);
+	struct sql_builder *sb = sql_new(a);
+	sql_add(sb, "UPDATE tickets SET status = 'reserved', booking_id = ?, hold_expires_at = ?"
+		    " WHERE ticket_id IN (");
+	sql_int(sb, out->booking_id);
+	sql_str(sb, out->expires_at);
+	for (int i = 0; i < out->ntickets; i++) {
+		sql_add(sb, i ? ",?" : "?");
+		sql_int(sb, out->tickets[i].ticket_id);
+	}
+	sql_add(sb, ")");
+	return nerr_pass(sql_exec(sb, db, a, &r));
+}
+
+NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_request *rq,
+			 struct hold_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int capacity = rq->nticket_ids;
+	for (int i = 0; i < rq->nstanding; i++)
+		capacity += rq->standing[i].quantity;
+	out->tickets = arena_zalloc(a, sizeof(struct held_ticket) * (size_t)(capacity + 1));
+	out->unavailable = arena_zalloc(a, sizeof(struct held_ticket) * (size_t)(rq->nticket_ids + 1));
+
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_EVENT_ON_SALE, "i", rq->event_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (r.nrows == 0) {
+		out->outcome = HOLD_INVALID;
+		out->message = "There is no such event.";
+		return STATUS_OK;
+	}
+	if (ll(db_cell(&r, 0, 1)) != 1) {
+		out->outcome = HOLD_UNAVAILABLE;
+		out->message = "Tickets for this event are not on sale.";
+		return STATUS_OK;
+	}
+	out->currency = db_cell(&r, 0, 0);
+
+	err = db_begin(db);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (rq->nticket_ids > 0) {
+		bool invalid = false;
+		err = hold_lock_seats(db, a, rq, out, &invalid);
+		if (err != STATUS_OK)
+			goto fail;
+		if (invalid)
+			return hold_fail(db, out, HOLD_INVALID, out->message);
+		if (out->nunavailable > 0) {
+			struct buf names = { 0 };
+			for (int i = 0; i < out->nunavailable; i++)
+				buf_printf(&names, "%s%s", i ? ", " : "", out->unavailable[i].label);
+			const char *message = arena_printf(a, "%s just taken: %s.",
+				out->nunavailable == 1 ? "This seat was" : "These seats were", names.data);
+			buf_free(&names);
+			return hold_fail(db, out, HOLD_UNAVAILABLE, message);
+		}
+	}
+	for (int i = 0; i < rq->nstanding; i++) {
+		enum hold_outcome fail = HOLD_OK;
+		err = hold_take_standing(db, a, rq, &rq->standing[i], out, &fail);
+		if (err != STATUS_OK)
+			goto fail;
+		if (fail != HOLD_OK)
+			return hold_fail(db, out, fail, out->message);
+	}
+	if (out->ntickets == 0)
+		return hold_fail(db, out, HOLD_INVALID, "Choose at least one ticket.");
+	err = hold_record(db, a, rq, out);
+	if (err == STATUS_OK)
+		err = db_commit(db);
+	if (err != STATUS_OK)
+		goto fail;
+	out->outcome = HOLD_OK;
+	return STATUS_OK;
+fail:
+	db_rollback(db);
+	return nerr_pass(err);
+}
+
+static const char SQL_LOCK_BOOKING[] =
+	"SELECT payment_status FROM bookings WHERE booking_id = ? FOR UPDATE";
+static const char SQL_LOCK_BOOKING_TICKETS[] =
+	"SELECT ticket_id, status, price_cents, event_id FROM tickets WHERE booking_id = ?"
+	" ORDER BY ticket_id FOR UPDATE";
+static const char SQL_SELL_TICKETS[] =
+	"UPDATE tickets SET status = 'sold', hold_expires_at = NULL"
+	" WHERE booking_id = ? AND status = 'reserved'";
+static const char SQL_ISSUE_ITEM[] =
+	"INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents, ticket_code)"
+	" VALUES (?, ?, ?, ?, ?)";
+static const char SQL_BOOKING_STATUS[] =
+	"UPDATE bookings SET payment_status = ?, updated_at = UTC_TIMESTAMP(),"
+	" expires_at = IF(? = 'confirmed', NULL, expires_at) WHERE booking_id = ?";
+static const char SQL_RELEASE_TICKETS[] =
+	"UPDATE tickets SET status = 'available', booking_id = NULL, hold_expires_at = NULL"
+	" WHERE booking_id = ? AND status = 'reserved'";
+
+NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
+			    enum confirm_outcome *out)
+{
+	NEOERR *err = db_begin(db);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	struct db_result b, t;
+	err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
+	if (err != STATUS_OK)
+		goto fail;
+	const char *status = b.nrows ? db_cell(&b, 0, 0) : "missing";
+	if (strcmp(status, "confirmed") == 0) {
+		db_rollback(db);
+		*out = CONFIRM_ALREADY;
+		return STATUS_OK;
+	}
+	err = db_exec(db, a, &t, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
+	if (err != STATUS_OK)
+		goto fail;
+	bool intact = strcmp(status, "pending") == 0 && t.nrows > 0;
+	for (int i = 0; intact && i < t.nrows; i++)
+		intact = strcmp(db_cell(&t, i, 1), "reserved") == 0;
+	if (!intact) {
+		/* Paid too late: some seat went to someone else. Nothing is sold; what is still
+		 * ours goes back on sale, and the caller refunds. */
+		err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
+		if (err == STATUS_OK)
+			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "failed", "failed", booking_id);
+		if (err == STATUS_OK)
+			err = db_commit(db);
+		if (err != STATUS_OK)
+			goto fail;
+		*out = CONFIRM_LOST;
+		return STATUS_OK;
+	}
+	err = db_exec(db, a, NULL, SQL_SELL_TICKETS, "i", booking_id);
+	for (int i = 0; err == STATUS_OK && i < t.nrows; i++) {
+		unsigned char raw[16];
+		randombytes_buf(raw, sizeof raw);
+		char code[33];
+		sodium_bin2hex(code, sizeof code, raw, sizeof raw);
+		err = db_exec(db, a, NULL, SQL_ISSUE_ITEM, "iiiis", booking_id, ll(db_cell(&t, i, 3)),
+			      ll(db_cell(&t, i, 0)), ll(db_cell(&t, i, 2)), code);
+	}
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "confirmed", "confirmed", booking_id);
+	if (err == STATUS_OK)
+		err = db_commit(db);
+	if (err != STATUS_OK)
+		goto fail;
+	*out = CONFIRM_OK;
+	return STATUS_OK;
+fail:
+	db_rollback(db);
+	return nerr_pass(err);
+}
+
+NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status)
+{
+	struct arena *a = arena_new();
+	struct db_result b;
+	NEOERR *err = db_begin(db);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
+	if (err == STATUS_OK && b.nrows && strcmp(db_cell(&b, 0, 0), "pending") == 0) {
+		err = db_exec(db, a, NULL, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
+		if (err == STATUS_OK)
+			err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
+		if (err == STATUS_OK)
+			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", new_status, new_status, booking_id);
+	}
+	if (err == STATUS_OK)
+		err = db_commit(db);
+	else
+		db_rollback(db);
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
+static const char SQL_LOAD_BOOKING[] =
+	"SELECT booking_id, event_id, booking_code, payment_status, total_price_cents, currency,"
+	" DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+	" buyer_name, buyer_email"
+	" FROM bookings WHERE booking_id = ? AND access_token_hash = ?";
+/* The tickets a booking holds now, or (once it has ended) the ones it was issued. */
+static const char SQL_LOAD_TICKETS[] =
+	"SELECT t.ticket_id, t.price_cents, t.seat_label, i.ticket_code FROM tickets t"
+	" LEFT JOIN booking_items i ON i.ticket_id = t.ticket_id AND i.booking_id = ?"
+	" WHERE t.booking_id = ? ORDER BY t.ticket_id";
+
+NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
+			 const char *token, struct booking_view *out, bool *found)
+{
+	memset(out, 0, sizeof *out);
+	*found = false;
+	if (token == NULL || *token == '\0')
+		return STATUS_OK;
+	unsigned char hash[32];
+	db_bookings_token_hash(token, hash);
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_LOAD_BOOKING, "ib", booking_id, (const char *)hash, sizeof hash);
+	if (err != STATUS_OK || r.nrows == 0)
+		return nerr_pass(err);
+	*found = true;
+	out->booking_id = ll(db_cell(&r, 0, 0));
+	out->event_id = ll(db_cell(&r, 0, 1));
+	out->booking_code = db_cell(&r, 0, 2);
+	out->status = db_cell(&r, 0, 3);
+	out->total_cents = ll(db_cell(&r, 0, 4));
+	out->currency = db_cell(&r, 0, 5);
+	out->expires_at = db_cell(&r, 0, 6);
+	out->created_at = db_cell(&r, 0, 7);
+	out->buyer_name = db_cell(&r, 0, 8);
+	out->buyer_email = db_cell(&r, 0, 9);
+	err = db_exec(db, a, &r, SQL_LOAD_TICKETS, "ii", booking_id, booking_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	out->ntickets = r.nrows;
+	out->tickets = arena_zalloc(a, sizeof(struct held_ticket) * (size_t)(r.nrows + 1));
+	out->ticket_codes = arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		out->tickets[i] = (struct held_ticket){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
+							db_cell(&r, i, 2) };
+		out->ticket_codes[i] = db_cell(&r, i, 3);
+	}
+	return STATUS_OK;
+}
+
+static const char SQL_PAYMENT_START[] =
+	"INSERT INTO payments (booking_id, event_id, provider, amount_cents, currency)"
+	" VALUES (?, ?, ?, ?, ?)";
+static const char SQL_PAYMENT_FINISH[] =
+	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
+	" WHERE payment_id = ?";
+
+NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+			  const char *provider, long long amount_cents, const char *currency,
+			  long long *payment_id)
+{
+	struct arena *a = arena_new();
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
+			      amount_cents, currency);
+	if (err == STATUS_OK)
+		*payment_id = (long long)r.insert_id;
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
+NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
+			   const char *provider_ref, const char *failure)
+{
+	return nerr_pass(db_exec(db, NULL, NULL, SQL_PAYMENT_FINISH, "sssi", status, provider_ref,
+				 failure, payment_id));
+}

@@ -1,0 +1,100 @@
+/* db_bookings: the SQL of the booking protocol (DESIGN.md) — hold, confirm, release — each
+ * one transaction. Row locks are always taken tickets-first in ticket_id order. Deadlocks
+ * and lock waits come back as NERR_LOCK for booking.c to retry; nothing here talks to a
+ * payment gateway (never hold a row lock across a network call). */
+#ifndef BOXOFFICE_DB_BOOKINGS_H
+#define BOXOFFICE_DB_BOOKINGS_H
+#include <stdbool.h>
+#include <ClearSilver.h>
+
+struct arena;
+struct db;
+
+#define BOOKING_MAX_TICKETS_HARD 64   /* sanity bound; the configured limit is lower */
+
+struct standing_request {
+	long long section_id;
+	int quantity;
+};
+
+struct hold_request {
+	long long event_id;
+	const long long *ticket_ids;     /* specific tickets (seats), sorted and distinct */
+	int nticket_ids;
+	const struct standing_request *standing;
+	int nstanding;
+	int hold_seconds;
+	const char *buyer_name;          /* optional at hold time */
+	const char *buyer_email;
+	const char *idempotency_key;     /* optional */
+};
+
+enum hold_outcome { HOLD_OK, HOLD_UNAVAILABLE, HOLD_INVALID };
+
+struct held_ticket {
+	long long ticket_id;
+	long long price_cents;
+	const char *label;               /* "Stalls B-12" */
+};
+
+struct hold_result {
+	enum hold_outcome outcome;
+	const char *message;             /* why, for HOLD_UNAVAILABLE / HOLD_INVALID */
+	long long booking_id;
+	const char *booking_code;
+	const char *access_token;        /* plaintext, only now; the database keeps a hash */
+	const char *expires_at;          /* UTC "YYYY-MM-DD HH:MM:SS" */
+	const char *currency;
+	long long total_cents;
+	struct held_ticket *tickets;
+	int ntickets;
+	struct held_ticket *unavailable; /* the requested tickets someone else has */
+	int nunavailable;
+};
+
+NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_request *rq,
+			 struct hold_result *out);
+
+enum confirm_outcome { CONFIRM_OK, CONFIRM_ALREADY, CONFIRM_LOST };
+
+/* Paid: tickets sold, booking confirmed, e-ticket items issued. CONFIRM_LOST when the hold
+ * was lost (expired and taken): the booking is failed, its remaining seats released, and
+ * the caller must refund. */
+NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
+			    enum confirm_outcome *out);
+
+/* Release a pending booking's seats now (declined payment, shopper gave up). */
+NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status);
+
+struct booking_view {
+	long long booking_id;
+	long long event_id;
+	const char *booking_code;
+	const char *status;
+	long long total_cents;
+	const char *currency;
+	const char *expires_at;          /* UTC, NULL once confirmed */
+	const char *created_at;
+	const char *buyer_name;
+	const char *buyer_email;
+	struct held_ticket *tickets;
+	int ntickets;
+	const char **ticket_codes;       /* per ticket when confirmed, else NULL entries */
+};
+
+/* A booking by id, only if `token` is its access token; *found false otherwise. */
+NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
+			 const char *token, struct booking_view *out, bool *found);
+
+/* sha256(token) as stored in bookings.access_token_hash. */
+void db_bookings_token_hash(const char *token, unsigned char hash[32]);
+
+
+
+/* Payment attempts, recorded outside the booking transactions (autocommit). */
+NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+			  const char *provider, long long amount_cents, const char *currency,
+			  long long *payment_id);
+NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
+			   const char *provider_ref, const char *failure);
+#endif
