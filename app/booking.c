@@ -52,10 +52,11 @@ static NEOERR *booking_confirm(struct app *app, struct arena *a, long long booki
 	}
 }
 
-NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *held,
-		    long long event_id, const struct payment_provider *provider,
-		    const char *payment_method, struct booking_payment *out)
+NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *held,
+		    const struct payment_provider *provider, const char *payment_method,
+		    bool release_on_decline, struct booking_payment *out)
 {
+	long long event_id = held->event_id;
 	memset(out, 0, sizeof *out);
 	long long payment_id = 0;
 	NEOERR *err = db_payments_start(&app->db, held->booking_id, event_id, provider->name,
@@ -66,7 +67,9 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *
 		.amount_cents = held->total_cents,
 		.currency = held->currency,
 		.payment_method = payment_method,
-		.idempotency_key = arena_printf(a, "booking-%lld-charge", held->booking_id),
+		/* One key per attempt: a network retry of this attempt is one charge, while a new
+		 * attempt after a decline (another card) is a new charge. */
+		.idempotency_key = arena_printf(a, "booking-%lld-payment-%lld", held->booking_id, payment_id),
 		.description = arena_printf(a, "Booking %s", held->booking_code),
 	};
 	struct payment_result paid;
@@ -80,7 +83,7 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *
 		out->outcome = paid.outcome == PAYMENT_DECLINED ? BOOKING_DECLINED : BOOKING_BAD_METHOD;
 		out->message = paid.message;
 		err = db_payments_finish(&app->db, payment_id, "declined", paid.provider_ref, paid.message);
-		if (err == STATUS_OK)
+		if (err == STATUS_OK && release_on_decline)
 			err = db_bookings_release(&app->db, held->booking_id, "failed");
 		return nerr_pass(err);
 	}

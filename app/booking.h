@@ -24,10 +24,20 @@ struct booking_payment {
 	const char *message;
 };
 
-/* Charge the held booking and confirm it. A decline releases the hold at once; a charge
+/* What is being paid for: a fresh hold, or a booking reloaded by the checkout page. */
+struct booking_charge {
+	long long booking_id;
+	long long event_id;
+	const char *booking_code;
+	long long total_cents;
+	const char *currency;
+};
+
+/* Charge the held booking and confirm it. A decline releases the hold at once when
+ * `release_on_decline` (the API), or leaves it for another try (the checkout page); a charge
  * that succeeds after the hold was lost is refunded. */
-NEOERR *booking_pay(struct app *app, struct arena *a, const struct hold_result *held,
-		    long long event_id, const struct payment_provider *provider,
-		    const char *payment_method, struct booking_payment *out);
+NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *what,
+		    const struct payment_provider *provider, const char *payment_method,
+		    bool release_on_decline, struct booking_payment *out);
 
 #endif

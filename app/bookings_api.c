@@ -239,7 +239,9 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		return STATUS_OK;
 	}
 	struct booking_payment paid;
-	err = booking_pay(req->app, req->arena, &held, b->event_id, b->provider, b->payment_method, &paid);
+	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
+				       held.total_cents, held.currency };
+	err = booking_pay(req->app, req->arena, &what, b->provider, b->payment_method, true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (paid.outcome) {

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "db.h"
 #include "db_bookings.h"
+#include "db_events.h"
 #include "sql_builder.h"
 
 #define CODE_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   /* no 0/O, 1/I */
@@ -350,10 +351,22 @@ NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new
 }
 
 static const char SQL_LOAD_BOOKING[] =
-	"SELECT booking_id, event_id, booking_code, payment_status, total_price_cents, currency,"
-	" DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
-	" buyer_name, buyer_email"
-	" FROM bookings WHERE booking_id = ? AND access_token_hash = ?";
+	"SELECT b.booking_id, b.event_id, b.booking_code, b.payment_status, b.total_price_cents,"
+	" b.currency, DATE_FORMAT(b.expires_at, '%Y-%m-%dT%H:%i:%sZ'),"
+	" DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'), b.buyer_name, b.buyer_email,"
+	" COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), b.expires_at), 0),"
+	" e.name, v.name, v.city, v.timezone, " SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET
+	" FROM bookings b JOIN events e ON e.event_id = b.event_id JOIN venues v ON v.venue_id = e.venue_id"
+	" WHERE b.booking_id = ? AND b.access_token_hash = ?";
+static const char SQL_SET_BUYER[] =
+	"UPDATE bookings SET buyer_name = ?, buyer_email = ?, updated_at = UTC_TIMESTAMP()"
+	" WHERE booking_id = ? AND payment_status = 'pending'";
+
+NEOERR *db_bookings_set_buyer(struct db *db, long long booking_id, const char *name,
+			      const char *email)
+{
+	return nerr_pass(db_exec(db, NULL, NULL, SQL_SET_BUYER, "ssi", name, email, booking_id));
+}
 /* The tickets a booking holds now, or (once it has ended) the ones it was issued. */
 static const char SQL_LOAD_TICKETS[] =
 	"SELECT t.ticket_id, t.price_cents, t.seat_label, i.ticket_code FROM tickets t"
@@ -384,6 +397,13 @@ NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 	out->created_at = db_cell(&r, 0, 7);
 	out->buyer_name = db_cell(&r, 0, 8);
 	out->buyer_email = db_cell(&r, 0, 9);
+	out->seconds_left = (int)ll(db_cell(&r, 0, 10));
+	out->event_name = db_cell(&r, 0, 11);
+	out->venue_name = db_cell(&r, 0, 12);
+	out->venue_city = db_cell(&r, 0, 13);
+	out->venue_timezone = db_cell(&r, 0, 14);
+	out->starts_at_local = db_cell(&r, 0, 15);
+	out->utc_offset_minutes = (int)ll(db_cell(&r, 0, 16));
 	err = db_exec(db, a, &r, SQL_LOAD_TICKETS, "ii", booking_id, booking_id);
 	if (err != STATUS_OK)
 		return nerr_pass(err);

@@ -77,6 +77,13 @@ struct booking_view {
 	const char *created_at;
 	const char *buyer_name;
 	const char *buyer_email;
+	int seconds_left;                /* of the hold; <= 0 once it has run out */
+	const char *event_name;
+	const char *venue_name;
+	const char *venue_city;
+	const char *venue_timezone;
+	const char *starts_at_local;     /* venue-local "YYYY-MM-DD HH:MM:SS" */
+	int utc_offset_minutes;
 	struct held_ticket *tickets;
 	int ntickets;
 	const char **ticket_codes;       /* per ticket when confirmed, else NULL entries */
@@ -85,6 +92,10 @@ struct booking_view {
 /* A booking by id, only if `token` is its access token; *found false otherwise. */
 NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 			 const char *token, struct booking_view *out, bool *found);
+
+/* Record who is buying (the checkout form) on a pending booking. */
+NEOERR *db_bookings_set_buyer(struct db *db, long long booking_id, const char *name,
+			      const char *email);
 
 /* sha256(token) as stored in bookings.access_token_hash. */
 void db_bookings_token_hash(const char *token, unsigned char hash[32]);

@@ -72,6 +72,22 @@ static bool method_changes_state(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
+/* Browsers send Origin with every cross-site (and same-site) form POST; a missing header
+ * means a non-browser client, which carries no ambient credentials to abuse. nginx passes
+ * HTTP_HOST as $host (no port), so scheme and host are compared, not the port. */
+static bool dispatch_same_origin(const struct request *req)
+{
+	if (req->host == NULL)
+		return false;
+	const char *scheme = req->scheme ? req->scheme : "http";
+	size_t slen = strlen(scheme), hlen = strlen(req->host);
+	const char *o = req->origin;
+	if (strncasecmp(o, scheme, slen) != 0 || strncmp(o + slen, "://", 3) != 0)
+		return false;
+	o += slen + 3;
+	return strncasecmp(o, req->host, hlen) == 0 && (o[hlen] == '\0' || o[hlen] == ':');
+}
+
 /* The route's flags, enforced in one place. */
 static bool dispatch_check_flags(struct request *req)
 {
@@ -84,6 +100,11 @@ static bool dispatch_check_flags(struct request *req)
 					       "Please go back, reload the page and try again.");
 			return false;
 		}
+	}
+	if ((route->flags & ROUTE_SAME_ORIGIN) && method_changes_state(req->method) && req->origin &&
+	    !dispatch_same_origin(req)) {
+		render_error(req, 403, "This form was sent from another site. Please use the form on our own page.");
+		return false;
 	}
 	if (route->flags & ROUTE_SIGNED_IN) {
 		/* Accounts arrive in a later issue; until then no one is signed in. */
@@ -256,6 +277,8 @@ void dispatch_fcgi(struct app *app, FCGX_Request *fr)
 	req->idempotency_key = fcgi_param(a, fr, "HTTP_IDEMPOTENCY_KEY");
 	req->authorization = fcgi_param(a, fr, "HTTP_AUTHORIZATION");
 	req->origin = fcgi_param(a, fr, "HTTP_ORIGIN");
+	req->host = fcgi_param(a, fr, "HTTP_HOST");
+	req->scheme = fcgi_param(a, fr, "REQUEST_SCHEME");
 	req->request_id = fcgi_param(a, fr, "REQUEST_ID");
 	if (req->request_id == NULL || *req->request_id == '\0' || strlen(req->request_id) > 64)
 		req->request_id = new_request_id(a);

@@ -36,6 +36,8 @@ struct request {
 	const char *idempotency_key;   /* Idempotency-Key header */
 	const char *authorization;     /* Authorization header */
 	const char *origin;            /* Origin header (cross-site form checks) */
+	const char *host;              /* Host header */
+	const char *scheme;            /* "http" or "https" */
 	const char *body;
 	size_t body_len;
 	struct param *query;

@@ -15,6 +15,8 @@ enum route_flags {
 	ROUTE_CSRF     = 1 << 1,   /* state-changing form: the token must match the cookie */
 	ROUTE_SIGNED_IN = 1 << 2,  /* needs a signed-in user (accounts issue) */
 	ROUTE_NO_STORE = 1 << 3,   /* never cacheable by nginx's micro-cache */
+	ROUTE_SAME_ORIGIN = 1 << 4, /* a form on a shared-cached page (no per-user token): the
+				     * browser's Origin header must be our own */
 };
 
 typedef NEOERR *(*route_handler)(struct request *req);

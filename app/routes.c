@@ -1,6 +1,7 @@
 /* routes: the one route table. Flags (API error format, CSRF, sign-in) are enforced by the
  * dispatcher; handlers never re-check them. */
 #include "bookings_api.h"
+#include "checkout.h"
 #include "event_page.h"
 #include "events.h"
 #include "router.h"
@@ -11,6 +12,14 @@ const struct route ROUTES[] = {
 	{ .method = "GET", .pattern = "/events", .handler = events_list_page },
 	{ .method = "GET", .pattern = "/events/{id}", .handler = event_show_page },
 	{ .method = "GET", .pattern = "/search", .handler = search_page },
+	{ .method = "POST", .pattern = "/events/{id}/hold", .handler = checkout_hold,
+	  .flags = ROUTE_SAME_ORIGIN | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}", .handler = checkout_page, .flags = ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/pay", .handler = checkout_pay,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/release", .handler = checkout_release,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/bookings/{id}", .handler = checkout_confirmation, .flags = ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/api/v1/events", .handler = events_list_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}", .handler = event_show_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}/tickets", .handler = event_tickets_api, .flags = ROUTE_API },
