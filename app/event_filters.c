@@ -20,6 +20,15 @@ static const char *const FILTER_PARAMS[] = {
 	"category", "startDate", "endDate", "location", "venue", "sort", "page", "pageSize", "query",
 };
 
+/* Characters, not bytes: the form's maxlength counts characters (input is valid UTF-8). */
+static size_t utf8_length(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
 static NEOERR *filters_no_repeats(struct request *req)
 {
 	for (size_t i = 0; i < sizeof FILTER_PARAMS / sizeof FILTER_PARAMS[0]; i++)
@@ -130,13 +139,17 @@ NEOERR *event_filters_parse(struct request *req, bool relevance_ok, struct event
 		return nerr_pass(err);
 	const char *loc = http_query(req, "location");
 	if (loc && *loc) {
+		/* Phones add a space after autocompleting a word: trim both ends. */
 		while (*loc == ' ')
 			loc++;
-		if (strlen(loc) > EVENT_FILTERS_MAX_LOCATION)
+		size_t len = strlen(loc);
+		while (len > 0 && loc[len - 1] == ' ')
+			len--;
+		if (utf8_length(loc, len) > EVENT_FILTERS_MAX_LOCATION)
 			return nerr_raise(ERR_BAD_REQUEST, "Parameter 'location' must be at most %d characters.",
 					  EVENT_FILTERS_MAX_LOCATION);
-		if (*loc)
-			f->location = loc;
+		if (len > 0)
+			f->location = arena_strndup(req->arena, loc, len);
 	}
 	return nerr_pass(filters_category(req, f));
 }

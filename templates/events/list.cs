@@ -7,7 +7,9 @@
 </nav>
 <?cs include:"events/filters.cs" ?>
 <?cs if:!Filters.Error ?>
-<?cs if:Page.Count == 0 ?>
+<?cs if:Page.Count == 0 && Page.Total > 0 ?>
+<p class="empty">Page <?cs var:Page.Number ?> is past the end: there are <?cs var:Page.Total ?> matching events. <a href="/events<?cs if:Filters.Query ?>?<?cs var:Filters.Query ?><?cs /if ?>">Go to the first page</a>.</p>
+<?cs elif:Page.Count == 0 ?>
 <p class="empty">No events match<?cs if:Filters.Active ?> these filters. <a href="/events">Show all upcoming events</a>.<?cs else ?> right now. Please check back soon.<?cs /if ?></p>
 <?cs else ?>
 <p class="muted"><?cs var:Page.Total ?> event<?cs if:Page.Total != 1 ?>s<?cs /if ?></p>
