@@ -1,22 +1,316 @@
-/* event_page: GET /events/{id}, /api/v1/events/{eventId}, /api/v1/events/{eventId}/tickets
- * (placeholder until the event page room lands). */
+/* event_page: one event — GET /events/{id} (the page with its seat map), GET /api/v1/events/{eventId}
+ * and GET /api/v1/events/{eventId}/tickets. All three are whole responses in the page cache. */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "arena.h"
+#include "app.h"
+#include "db_event_detail.h"
 #include "errors.h"
 #include "event_page.h"
+#include "format.h"
+#include "http.h"
+#include "page_cache.h"
+#include "render.h"
+#include "seatmap.h"
+
+/* Availability must never be more than ~2 s stale: a cached copy is fresh for 1 s, and a
+ * stale one is served only while one worker rebuilds it (page_cache.h). */
+#define EVENT_FRESH_MS 1000
+
+static const char NO_SUCH_EVENT[] =
+	"There is no such event. It may have been taken off sale, or the link may be mistyped.";
+
+/* What all three responses are built from. */
+struct event_view {
+	long long event_id;
+	struct event_detail ev;
+	struct event_section *sections;
+	int nsections;
+	struct event_time when;
+	bool on_sale;
+	const char *status_filter;   /* tickets API: the validated ?status=, or NULL */
+};
+
+/* The path's id as an event id: plain digits, 1..EVENT_ID_MAX; anything else is a page that
+ * does not exist. Checked before any cache key is made from it. */
+static NEOERR *event_id_from_path(struct request *req, const char *capture, long long *id)
+{
+	const char *s = http_capture(req, capture);
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0 || len > 10 || strspn(s, "0123456789") != len)
+		return nerr_raise(ERR_NOT_FOUND, "%s", NO_SUCH_EVENT);
+	long long v = 0;
+	for (size_t i = 0; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	if (v < 1 || v > EVENT_ID_MAX)
+		return nerr_raise(ERR_NOT_FOUND, "%s", NO_SUCH_EVENT);
+	*id = v;
+	return STATUS_OK;
+}
+
+static NEOERR *event_load(struct request *req, struct event_view *v)
+{
+	struct db *db = &req->app->db;
+	bool found;
+	NEOERR *err = db_event_detail(db, req->arena, v->event_id, &v->ev, &found);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (!found)
+		return nerr_raise(ERR_NOT_FOUND, "%s", NO_SUCH_EVENT);
+	err = db_event_sections(db, req->arena, v->event_id, &v->sections, &v->nsections);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	format_event_time(req->arena, v->ev.starts_local, v->ev.utc_offset_minutes,
+			  v->ev.venue_timezone, &v->when);
+	v->on_sale = !v->ev.cancelled && !v->ev.started;
+	return STATUS_OK;
+}
+
+/* ---- the HTML page -------------------------------------------------------------------- */
+
+static void event_fill_hdf(struct request *req, HDF *hdf, const struct event_view *v)
+{
+	const struct event_detail *ev = &v->ev;
+	HDF *node;
+	hdf_set_value(hdf, "Page.Title", ev->name);
+	hdf_get_node(hdf, "Event", &node);
+	hdf_set_valuef(node, "Id=%lld", ev->event_id);
+	hdf_set_value(node, "Name", ev->name);
+	hdf_set_value(node, "Description", ev->description);
+	hdf_set_int_value(node, "Cancelled", ev->cancelled);
+	hdf_set_int_value(node, "Started", ev->started);
+	hdf_set_int_value(node, "OnSale", v->on_sale);
+	hdf_set_value(node, "Iso", v->when.iso);
+	hdf_set_value(node, "Date", v->when.date);
+	hdf_set_value(node, "Time", v->when.time);
+	hdf_set_value(node, "Zone", v->when.zone);
+	hdf_set_value(node, "Category", ev->category_name);
+	hdf_set_value(node, "CategorySlug", ev->category_slug);
+	hdf_set_value(node, "Venue.Name", ev->venue_name);
+	hdf_set_value(node, "Venue.Address", ev->venue_address);
+	hdf_set_value(node, "Venue.City", ev->venue_city);
+	hdf_set_valuef(node, "Venue.Capacity=%lld", ev->venue_capacity);
+	for (int k = 0; k < ev->nperformers; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "Performers.%d", k);
+		hdf_set_value(node, name, ev->performers[k]);
+	}
+	long long available = 0;
+	for (int i = 0; i < v->nsections; i++) {
+		const struct event_section *s = &v->sections[i];
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, "Sections.%d", i);
+		HDF *sn;
+		hdf_get_node(node, prefix, &sn);
+		hdf_set_value(sn, "Name", s->name);
+		hdf_set_value(sn, "Kind", s->standing ? "standing" : "seated");
+		hdf_set_value(sn, "Price", format_money(req->arena, s->price_cents, s->currency));
+		hdf_set_valuef(sn, "Available=%lld", s->available);
+		hdf_set_valuef(sn, "Capacity=%lld", s->capacity);
+		available += s->available;
+	}
+	hdf_set_valuef(node, "Available=%lld", available);
+}
+
+static NEOERR *event_page_build(struct request *req, void *ctx)
+{
+	struct event_view *v = ctx;
+	NEOERR *err = event_load(req, v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	HDF *hdf = render_hdf(req);
+	if (v->on_sale) {
+		/* Only a sale needs the seats: one query for all of them, with their status. */
+		struct event_ticket *seats;
+		int nseats;
+		err = db_event_seats(&req->app->db, req->arena, v->event_id, v->sections,
+				     v->nsections, &seats, &nseats);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		db_event_recount(v->sections, v->nsections, seats, nseats, true);
+		err = seatmap_fill_hdf(hdf, req->arena, v->sections, v->nsections, seats, nseats);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+	}
+	event_fill_hdf(req, hdf, v);
+	return nerr_pass(render_page(req, "events/show.cs"));
+}
 
 NEOERR *event_show_page(struct request *req)
 {
-	(void)req;
-	return nerr_raise(ERR_NOT_FOUND, "There is no such event.");
+	struct event_view v = { 0 };
+	NEOERR *err = event_id_from_path(req, "id", &v.event_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *key = arena_printf(req->arena, "ev:%lld:page", v.event_id);
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_page_build, &v));
+}
+
+/* ---- GET /api/v1/events/{eventId} -------------------------------------------------- */
+
+static struct json_object *json_str(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+static struct json_object *event_venue_json(const struct event_detail *ev)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "venueId", json_object_new_int64(ev->venue_id));
+	json_object_object_add(o, "name", json_str(ev->venue_name));
+	char location[512];
+	snprintf(location, sizeof location, "%s, %s", ev->venue_address, ev->venue_city);
+	json_object_object_add(o, "location", json_str(location));
+	json_object_object_add(o, "address", json_str(ev->venue_address));
+	json_object_object_add(o, "city", json_str(ev->venue_city));
+	json_object_object_add(o, "capacity", json_object_new_int64(ev->venue_capacity));
+	json_object_object_add(o, "timezone", json_str(ev->venue_timezone));
+	return o;
+}
+
+static struct json_object *event_section_counts_json(const struct event_section *s)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "sectionId", json_object_new_int64(s->section_id));
+	json_object_object_add(o, "name", json_str(s->name));
+	json_object_object_add(o, "kind", json_str(s->standing ? "standing" : "seated"));
+	json_object_object_add(o, "capacity", json_object_new_int64(s->capacity));
+	json_object_object_add(o, "available", json_object_new_int64(s->available));
+	json_object_object_add(o, "reserved", json_object_new_int64(s->reserved));
+	json_object_object_add(o, "sold", json_object_new_int64(s->sold));
+	return o;
+}
+
+static NEOERR *event_api_build(struct request *req, void *ctx)
+{
+	struct event_view *v = ctx;
+	NEOERR *err = event_load(req, v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const struct event_detail *ev = &v->ev;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "eventId", json_object_new_int64(ev->event_id));
+	json_object_object_add(o, "name", json_str(ev->name));
+	json_object_object_add(o, "date", json_str(v->when.iso));
+	json_object_object_add(o, "category", json_str(ev->category_slug));
+	json_object_object_add(o, "categoryName", json_str(ev->category_name));
+	json_object_object_add(o, "description", json_str(ev->description));
+	json_object_object_add(o, "status", json_str(ev->cancelled ? "cancelled" : "published"));
+	json_object_object_add(o, "onSale", json_object_new_boolean(v->on_sale));
+	json_object_object_add(o, "currency", json_str(ev->currency));
+	json_object_object_add(o, "venue", event_venue_json(ev));
+	struct json_object *performers = json_object_new_array();
+	for (int k = 0; k < ev->nperformers; k++)
+		json_object_array_add(performers, json_str(ev->performers[k]));
+	json_object_object_add(o, "performers", performers);
+	struct json_object *tiers = json_object_new_array();
+	struct json_object *sections = json_object_new_array();
+	for (int i = 0; i < v->nsections; i++) {
+		const struct event_section *s = &v->sections[i];
+		struct json_object *tier = json_object_new_object();
+		json_object_object_add(tier, "sectionId", json_object_new_int64(s->section_id));
+		json_object_object_add(tier, "name", json_str(s->tier_name));
+		json_object_object_add(tier, "priceCents", json_object_new_int64(s->price_cents));
+		json_object_object_add(tier, "currency", json_str(s->currency));
+		json_object_array_add(tiers, tier);
+		json_object_array_add(sections, event_section_counts_json(s));
+	}
+	json_object_object_add(o, "priceTiers", tiers);
+	json_object_object_add(o, "sections", sections);
+	render_json(req, 200, o);
+	return STATUS_OK;
 }
 
 NEOERR *event_show_api(struct request *req)
 {
-	(void)req;
-	return nerr_raise(ERR_NOT_FOUND, "There is no such event.");
+	struct event_view v = { 0 };
+	NEOERR *err = event_id_from_path(req, "eventId", &v.event_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *key = arena_printf(req->arena, "ev:%lld:api", v.event_id);
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_api_build, &v));
+}
+
+/* ---- GET /api/v1/events/{eventId}/tickets ------------------------------------------ */
+
+/* "B-12" for a seat, "Standing" for a standing place. */
+static const char *ticket_seat_label(struct arena *a, const struct event_ticket *t)
+{
+	if (t->row_label == NULL)
+		return "Standing";
+	return arena_printf(a, "%s-%d", t->row_label, t->seat_number);
+}
+
+static struct json_object *ticket_json(struct arena *a, const struct event_view *v,
+				       const struct event_ticket *t)
+{
+	const struct event_section *s = t->section >= 0 ? &v->sections[t->section] : NULL;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "ticketId", json_object_new_int64(t->ticket_id));
+	json_object_object_add(o, "sectionId", s ? json_object_new_int64(s->section_id) : NULL);
+	json_object_object_add(o, "section", s ? json_str(s->name) : NULL);
+	json_object_object_add(o, "seatNumber", json_str(ticket_seat_label(a, t)));
+	json_object_object_add(o, "row", t->row_label ? json_str(t->row_label) : NULL);
+	json_object_object_add(o, "seat", t->row_label ? json_object_new_int(t->seat_number) : NULL);
+	json_object_object_add(o, "priceCents", json_object_new_int64(t->price_cents));
+	json_object_object_add(o, "currency", json_str(s ? s->currency : v->ev.currency));
+	json_object_object_add(o, "status", json_str(ticket_status_name(t->status)));
+	return o;
+}
+
+static NEOERR *event_tickets_build(struct request *req, void *ctx)
+{
+	struct event_view *v = ctx;
+	NEOERR *err = event_load(req, v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	struct event_ticket *tickets;
+	int ntickets;
+	err = db_event_tickets(&req->app->db, req->arena, v->event_id, v->sections, v->nsections,
+			       &tickets, &ntickets);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	/* Counts from the very list below, so the two always agree. */
+	db_event_recount(v->sections, v->nsections, tickets, ntickets, false);
+	enum ticket_status want = TICKET_AVAILABLE;
+	bool filtered = v->status_filter && ticket_status_parse(v->status_filter, &want);
+
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "eventId", json_object_new_int64(v->event_id));
+	json_object_object_add(o, "onSale", json_object_new_boolean(v->on_sale));
+	struct json_object *sections = json_object_new_array();
+	for (int i = 0; i < v->nsections; i++) {
+		const struct event_section *s = &v->sections[i];
+		struct json_object *so = event_section_counts_json(s);
+		json_object_object_add(so, "priceCents", json_object_new_int64(s->price_cents));
+		json_object_object_add(so, "currency", json_str(s->currency));
+		json_object_array_add(sections, so);
+	}
+	json_object_object_add(o, "sections", sections);
+	struct json_object *list = json_object_new_array_ext(!filtered && ntickets > 0 ? ntickets : 16);
+	for (int i = 0; i < ntickets; i++)
+		if (!filtered || tickets[i].status == want)
+			json_object_array_add(list, ticket_json(req->arena, v, &tickets[i]));
+	json_object_object_add(o, "tickets", list);
+	render_json(req, 200, o);
+	return STATUS_OK;
 }
 
 NEOERR *event_tickets_api(struct request *req)
 {
-	(void)req;
-	return nerr_raise(ERR_NOT_FOUND, "There is no such event.");
+	struct event_view v = { 0 };
+	NEOERR *err = event_id_from_path(req, "eventId", &v.event_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *status = http_query(req, "status");
+	enum ticket_status parsed;
+	if (status && *status && !ticket_status_parse(status, &parsed))
+		return nerr_raise(ERR_BAD_REQUEST,
+				  "Parameter 'status' must be one of available, reserved or sold.");
+	v.status_filter = status && *status ? status : NULL;
+	const char *key = v.status_filter
+		? arena_printf(req->arena, "ev:%lld:tickets:%s", v.event_id, v.status_filter)
+		: arena_printf(req->arena, "ev:%lld:tickets", v.event_id);
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_tickets_build, &v));
 }
