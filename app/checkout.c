@@ -8,6 +8,7 @@
 #include "booking.h"
 #include "checkout.h"
 #include "errors.h"
+#include "event_page.h"
 #include "format.h"
 #include "http.h"
 #include "parse.h"
@@ -281,19 +282,13 @@ static NEOERR *hold_parse_form(struct request *req, long long event_id, struct h
 	return STATUS_OK;
 }
 
-/* Seats gone or the form rejected: say exactly what, keep the selection, hold nothing. */
+/* Seats gone or the form rejected: the event page again, saying exactly what, with the rest
+ * of the selection still ticked and nothing held. */
 static NEOERR *hold_rejected(struct request *req, long long event_id, int status,
 			     const char *message, const struct hold_request *rq)
 {
-	HDF *hdf = render_hdf(req);
-	hdf_set_value(hdf, "Page.Title", "Choose your seats");
-	hdf_set_valuef(hdf, "Event.Id=%lld", event_id);
-	hdf_set_value(hdf, "Hold.Error", message);
-	for (int i = 0; rq && i < rq->nticket_ids; i++)
-		hdf_set_valuef(hdf, "Hold.Selected.%d=%lld", i, rq->ticket_ids[i]);
-	req->resp.status = status;
-	http_set_header(req, "Cache-Control", "no-store");
-	return nerr_pass(render_page(req, "checkout/hold_failed.cs"));
+	return nerr_pass(event_page_with_selection(req, event_id, status, message,
+						   rq ? rq->ticket_ids : NULL, rq ? rq->nticket_ids : 0));
 }
 
 NEOERR *checkout_hold(struct request *req)
@@ -331,8 +326,6 @@ NEOERR *checkout_hold(struct request *req)
 			if (!gone)
 				still[keep.nticket_ids++] = rq.ticket_ids[i];
 		}
-		for (int k = 0; k < held.nunavailable; k++)
-			hdf_set_valuef(render_hdf(req), "Hold.Gone.%d=%s", k, held.unavailable[k].label);
 		return nerr_pass(hold_rejected(req, event_id, 409, held.message, &keep));
 	}
 	req->resp.status = 303;

@@ -8,6 +8,7 @@
 #include "db_event_detail.h"
 #include "errors.h"
 #include "event_page.h"
+#include "parse.h"
 #include "format.h"
 #include "http.h"
 #include "page_cache.h"
@@ -137,12 +138,50 @@ static NEOERR *event_page_build(struct request *req, void *ctx)
 	return nerr_pass(render_page(req, "events/show.cs"));
 }
 
+NEOERR *event_page_with_selection(struct request *req, long long event_id, int status,
+				  const char *message, const long long *selected, int nselected)
+{
+	struct event_view v = { .event_id = event_id };
+	HDF *hdf = render_hdf(req);
+	if (message)
+		hdf_set_value(hdf, "Hold.Error", message);
+	for (int i = 0; i < nselected; i++)
+		hdf_set_valuef(hdf, "Selected.%lld=1", selected[i]);
+	/* Personal (ticked seats, a message): built for this request only, never cached. */
+	NEOERR *err = event_page_build(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	req->resp.status = status;
+	http_set_header(req, "Cache-Control", "no-store");
+	return STATUS_OK;
+}
+
+/* ?selected=<ticketId>... pre-ticks seats (the way back from a failed hold). */
+static int event_selected_ids(struct request *req, long long **out)
+{
+	int n = param_count(req->query, "selected");
+	long long *ids = arena_alloc(req->arena, sizeof(long long) * (size_t)(n + 1));
+	int k = 0;
+	for (const struct param *p = req->query; p; p = p->next) {
+		char *end = NULL;
+		long long id = strtoll(p->value, &end, 10);
+		if (strcmp(p->key, "selected") == 0 && *p->value && *end == '\0' && id > 0 && k < 64)
+			ids[k++] = id;
+	}
+	*out = ids;
+	return k;
+}
+
 NEOERR *event_show_page(struct request *req)
 {
 	struct event_view v = { 0 };
 	NEOERR *err = event_id_from_path(req, "id", &v.event_id);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
+	long long *selected;
+	int nselected = event_selected_ids(req, &selected);
+	if (nselected > 0)
+		return nerr_pass(event_page_with_selection(req, v.event_id, 200, NULL, selected, nselected));
 	const char *key = arena_printf(req->arena, "ev:%lld:page", v.event_id);
 	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_page_build, &v));
 }

@@ -39,6 +39,7 @@
 <?cs # No CSRF token in this form: the page is one shared, cached copy for every shopper, so it
        cannot carry a per-browser token. POST /events/{id}/hold is protected by an Origin check
        instead (ROUTE_SAME_ORIGIN in app/routes.c) and re-checks every ticket it is sent. ?>
+<?cs if:Hold.Error ?><p class="form-error" role="alert" id="hold-error"><?cs var:Hold.Error ?> Nothing is held for you yet: check your selection and try again.</p><?cs /if ?>
 <form class="seat-form" method="post" action="/events/<?cs var:event_id ?>/hold">
 <?cs each:sec = Map.Sections ?><?cs if:sec.Kind == "standing" ?>
 <fieldset class="seat-standing">
@@ -50,7 +51,7 @@
 <?cs else ?>
 <fieldset class="seat-section">
 <legend>Section <?cs var:sec.Name ?> · <?cs var:sec.Price ?> · <?cs if:sec.Available > 0 ?><?cs var:sec.Available ?> of <?cs var:sec.Capacity ?> seats available<?cs else ?>sold out<?cs /if ?></legend>
-<?cs each:row = sec.Rows ?><fieldset class="seat-row"><legend>Row <?cs var:row.Label ?></legend><?cs each:seat = row.Seats ?><?cs if:seat.Status == "available" ?><input type="checkbox" id="t<?cs var:seat.Ticket ?>" name="ticketId" value="<?cs var:seat.Ticket ?>"><label for="t<?cs var:seat.Ticket ?>"><span class="visually-hidden"><?cs var:seat.Name ?></span><?cs else ?><input type="checkbox" id="t<?cs var:seat.Ticket ?>" value="<?cs var:seat.Ticket ?>" disabled><label for="t<?cs var:seat.Ticket ?>" class="<?cs var:seat.Status ?>"><span class="visually-hidden"><?cs var:seat.Name ?> (<?cs var:seat.Status ?>)</span><?cs /if ?><span aria-hidden="true"><?cs var:seat.Number ?></span></label><?cs /each ?></fieldset>
+<?cs each:row = sec.Rows ?><fieldset class="seat-row"><legend>Row <?cs var:row.Label ?></legend><?cs each:seat = row.Seats ?><?cs if:seat.Status == "available" ?><input type="checkbox" id="t<?cs var:seat.Ticket ?>" name="ticketId" value="<?cs var:seat.Ticket ?>"<?cs if:Selected[seat.Ticket] ?> checked<?cs /if ?>><label for="t<?cs var:seat.Ticket ?>"><span class="visually-hidden"><?cs var:seat.Name ?></span><?cs else ?><input type="checkbox" id="t<?cs var:seat.Ticket ?>" value="<?cs var:seat.Ticket ?>" disabled><label for="t<?cs var:seat.Ticket ?>" class="<?cs var:seat.Status ?>"><span class="visually-hidden"><?cs var:seat.Name ?> (<?cs var:seat.Status ?>)</span><?cs /if ?><span aria-hidden="true"><?cs var:seat.Number ?></span></label><?cs /each ?></fieldset>
 <?cs /each ?></fieldset>
 <?cs /if ?><?cs /each ?>
 <?cs if:Map.Selectable ?><button type="submit">Hold selected seats</button>
