@@ -59,10 +59,26 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	long long event_id = held->event_id;
 	memset(out, 0, sizeof *out);
 	long long payment_id = 0;
-	NEOERR *err = db_payments_start(&app->db, held->booking_id, event_id, provider->name,
-					held->total_cents, held->currency, &payment_id);
+	enum payment_claim claim = CLAIM_NOT_PAYABLE;
+	NEOERR *err;
+	for (int attempt = 0;; attempt++) {
+		err = db_payments_claim(&app->db, held->booking_id, event_id, provider->name,
+					held->total_cents, held->currency, held->buyer_name,
+					held->buyer_email, &payment_id, &claim);
+		if (err == STATUS_OK || !nerr_match(err, NERR_LOCK) || attempt + 1 >= BOOKING_LOCK_RETRIES)
+			break;
+		nerr_ignore(&err);
+		booking_backoff(attempt);
+	}
 	if (err != STATUS_OK)
 		return nerr_pass(err);
+	if (claim != CLAIM_OK) {
+		out->outcome = claim == CLAIM_IN_PROGRESS ? BOOKING_IN_PROGRESS : BOOKING_NOT_PAYABLE;
+		out->message = claim == CLAIM_IN_PROGRESS
+			? "A payment for this booking is already being processed."
+			: "This booking can no longer be paid.";
+		return STATUS_OK;
+	}
 	struct payment_charge charge = {
 		.amount_cents = held->total_cents,
 		.currency = held->currency,

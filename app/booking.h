@@ -17,7 +17,8 @@ struct payment_provider;
 NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
 		     struct hold_result *out);
 
-enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD };
+enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD,
+		    BOOKING_IN_PROGRESS, BOOKING_NOT_PAYABLE };
 
 struct booking_payment {
 	enum booking_paid outcome;
@@ -31,6 +32,8 @@ struct booking_charge {
 	const char *booking_code;
 	long long total_cents;
 	const char *currency;
+	const char *buyer_name;      /* optional: recorded with the payment attempt */
+	const char *buyer_email;
 };
 
 /* Charge the held booking and confirm it. A decline releases the hold at once when

@@ -240,7 +240,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	}
 	struct booking_payment paid;
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
-				       held.total_cents, held.currency };
+				       held.total_cents, held.currency, NULL, NULL };
 	err = booking_pay(req->app, req->arena, &what, b->provider, b->payment_method, true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
@@ -256,6 +256,10 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		break;
 	case BOOKING_LOST:
 		error_json(req, 409, "hold_lost", paid.message, NULL, NULL);
+		break;
+	case BOOKING_IN_PROGRESS:
+	case BOOKING_NOT_PAYABLE:
+		error_json(req, 409, "conflict", paid.message, NULL, NULL);
 		break;
 	}
 	return STATUS_OK;
@@ -323,7 +327,6 @@ NEOERR *bookings_api_show(struct request *req)
 	json_object_object_add(o, "createdAt", json_object_new_string(v.created_at));
 	if (v.expires_at)
 		json_object_object_add(o, "expiresAt", json_object_new_string(v.expires_at));
-	http_set_header(req, "Cache-Control", "no-store");
 	render_json(req, 200, o);
 	return STATUS_OK;
 }

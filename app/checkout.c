@@ -3,6 +3,7 @@
  * token; bad input re-renders the page with the shopper's values and a message. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "app.h"
 #include "arena.h"
 #include "booking.h"
@@ -81,7 +82,6 @@ static void checkout_fill(struct request *req, const struct booking_view *v)
 		hdf_set_valuef(hdf, "Methods.%d.Id=%s", (int)i, CHECKOUT_METHODS[i].method);
 		hdf_set_valuef(hdf, "Methods.%d.Label=%s", (int)i, CHECKOUT_METHODS[i].label);
 	}
-	http_set_header(req, "Cache-Control", "no-store");
 }
 
 static bool checkout_open(const struct booking_view *v)
@@ -175,10 +175,8 @@ NEOERR *checkout_pay(struct request *req)
 		req->resp.status = 400;
 		return nerr_pass(checkout_render(req, &v));
 	}
-	err = db_bookings_set_buyer(&req->app->db, v.booking_id, name, email);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents, v.currency };
+	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents,
+				       v.currency, name, email };
 	struct booking_payment paid;
 	err = booking_pay(req->app, req->arena, &what, &payments_test_provider, method, false, &paid);
 	if (err != STATUS_OK)
@@ -190,8 +188,17 @@ NEOERR *checkout_pay(struct request *req)
 		return STATUS_OK;
 	}
 	NEOERR *reload = checkout_load(req, &v);
+	/* A double-clicked Pay: wait (bounded) for the first click's attempt to settle, then
+	 * show where it stands — the confirmation once paid. */
+	for (int i = 0; reload == STATUS_OK && paid.outcome == BOOKING_IN_PROGRESS &&
+			strcmp(v.status, "pending") == 0 && i < 50; i++) {
+		usleep(100 * 1000);
+		reload = checkout_load(req, &v);
+	}
 	if (reload != STATUS_OK)
 		return nerr_pass(reload);
+	if (paid.outcome == BOOKING_IN_PROGRESS && strcmp(v.status, "confirmed") == 0)
+		return nerr_pass(checkout_render(req, &v));
 	hdf_set_value(render_hdf(req), "Checkout.Error", paid.message);
 	req->resp.status = paid.outcome == BOOKING_DECLINED ? 402 : 409;
 	return nerr_pass(checkout_render(req, &v));
@@ -203,6 +210,13 @@ NEOERR *checkout_release(struct request *req)
 	NEOERR *err = checkout_load(req, &v);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
+	if (strcmp(v.status, "cancelled") == 0) {
+		checkout_fill(req, &v);          /* released already: saying so again is harmless */
+		req->resp.status = 200;
+		return nerr_pass(checkout_ended(req, &v));
+	}
+	if (strcmp(v.status, "pending") != 0)
+		return nerr_pass(checkout_render(req, &v));   /* paid or ended: nothing to release */
 	err = db_bookings_release(&req->app->db, v.booking_id, "cancelled");
 	if (err != STATUS_OK)
 		return nerr_pass(err);
@@ -256,8 +270,11 @@ static NEOERR *hold_parse_form(struct request *req, long long event_id, struct h
 			total++;
 		} else if (strncmp(p->key, "standing_", 9) == 0 && *p->value) {
 			long long section = strtoll(p->key + 9, &end, 10);
-			if (*end != '\0' || section < 1 || !number || v < 0 || v > 50)
+			if (*end != '\0' || section < 1 || !number || v < 0)
 				return nerr_raise(ERR_BAD_REQUEST, "Standing quantities must be whole numbers.");
+			if (v > req->app->cfg->max_tickets)
+				return nerr_raise(ERR_BAD_REQUEST, "You can book at most %d tickets at once.",
+						  req->app->cfg->max_tickets);
 			if (v > 0 && nstanding < 8) {
 				standing[nstanding++] = (struct standing_request){ section, (int)v };
 				total += (int)v;
@@ -269,6 +286,7 @@ static NEOERR *hold_parse_form(struct request *req, long long event_id, struct h
 	for (int i = 0; i < nids; i++)
 		if (distinct == 0 || ids[distinct - 1] != ids[i])
 			ids[distinct++] = ids[i];
+	total -= nids - distinct;   /* a seat ticked twice is one ticket */
 	if (total == 0)
 		return nerr_raise(ERR_BAD_REQUEST, "Choose at least one seat or standing place.");
 	if (total > req->app->cfg->max_tickets)

@@ -254,7 +254,7 @@ fail:
 }
 
 static const char SQL_LOCK_BOOKING[] =
-	"SELECT payment_status FROM bookings WHERE booking_id = ? FOR UPDATE";
+	"SELECT payment_status, total_price_cents FROM bookings WHERE booking_id = ? FOR UPDATE";
 static const char SQL_LOCK_BOOKING_TICKETS[] =
 	"SELECT ticket_id, status, price_cents, event_id FROM tickets WHERE booking_id = ?"
 	" ORDER BY ticket_id FOR UPDATE";
@@ -291,8 +291,17 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 	if (err != STATUS_OK)
 		goto fail;
 	bool intact = strcmp(status, "pending") == 0 && t.nrows > 0;
-	for (int i = 0; intact && i < t.nrows; i++)
+	long long held_cents = 0;
+	for (int i = 0; intact && i < t.nrows; i++) {
 		intact = strcmp(db_cell(&t, i, 1), "reserved") == 0;
+		held_cents += ll(db_cell(&t, i, 2));
+	}
+	/* A hold past its expiry can lose some of its seats to a new buyer (the hold transaction
+	 * takes expired seats) and keep the others: what it still holds then no longer adds up
+	 * to the total that was charged. The booking keeps no ticket count; its total is the
+	 * sum of its tickets' prices at hold time. */
+	if (intact && held_cents != ll(db_cell(&b, 0, 1)))
+		intact = false;
 	if (!intact) {
 		/* Paid too late: some seat went to someone else. Nothing is sold; what is still
 		 * ours goes back on sale, and the caller refunds. */
@@ -360,13 +369,7 @@ static const char SQL_LOAD_BOOKING[] =
 	" WHERE b.booking_id = ? AND b.access_token_hash = ?";
 static const char SQL_SET_BUYER[] =
 	"UPDATE bookings SET buyer_name = ?, buyer_email = ?, updated_at = UTC_TIMESTAMP()"
-	" WHERE booking_id = ? AND payment_status = 'pending'";
-
-NEOERR *db_bookings_set_buyer(struct db *db, long long booking_id, const char *name,
-			      const char *email)
-{
-	return nerr_pass(db_exec(db, NULL, NULL, SQL_SET_BUYER, "ssi", name, email, booking_id));
-}
+	" WHERE booking_id = ?";
 /* The tickets a booking holds now, or (once it has ended) the ones it was issued. */
 static const char SQL_LOAD_TICKETS[] =
 	"SELECT t.ticket_id, t.price_cents, t.seat_label, i.ticket_code FROM tickets t"
@@ -425,16 +428,46 @@ static const char SQL_PAYMENT_FINISH[] =
 	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
 	" WHERE payment_id = ?";
 
-NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+/* An attempt still 'pending' after two minutes belongs to a worker that died mid-charge;
+ * it no longer blocks a new one (the test provider's charges are idempotent per attempt). */
+static const char SQL_PAYMENT_IN_FLIGHT[] =
+	"SELECT COUNT(*) FROM payments WHERE booking_id = ? AND (status = 'succeeded'"
+	" OR (status = 'pending' AND created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND))";
+
+NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, long long amount_cents, const char *currency,
-			  long long *payment_id)
+			  const char *buyer_name, const char *buyer_email,
+			  long long *payment_id, enum payment_claim *claim)
 {
 	struct arena *a = arena_new();
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
-			      amount_cents, currency);
+	*claim = CLAIM_NOT_PAYABLE;
+	NEOERR *err = db_begin(db);
 	if (err == STATUS_OK)
+		err = db_exec(db, a, &r, SQL_LOCK_BOOKING, "i", booking_id);
+	if (err != STATUS_OK || r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "pending") != 0)
+		goto done;
+	err = db_exec(db, a, &r, SQL_PAYMENT_IN_FLIGHT, "i", booking_id);
+	if (err != STATUS_OK)
+		goto done;
+	if (ll(db_cell(&r, 0, 0)) > 0) {
+		*claim = CLAIM_IN_PROGRESS;
+		goto done;
+	}
+	if (buyer_name)
+		err = db_exec(db, a, NULL, SQL_SET_BUYER, "ssi", buyer_name, buyer_email, booking_id);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
+			      amount_cents, currency);
+	if (err == STATUS_OK) {
 		*payment_id = (long long)r.insert_id;
+		err = db_commit(db);
+		if (err == STATUS_OK)
+			*claim = CLAIM_OK;
+	}
+done:
+	if (db->in_transaction)
+		db_rollback(db);
 	arena_destroy(a);
 	return nerr_pass(err);
 }

@@ -93,19 +93,20 @@ struct booking_view {
 NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 			 const char *token, struct booking_view *out, bool *found);
 
-/* Record who is buying (the checkout form) on a pending booking. */
-NEOERR *db_bookings_set_buyer(struct db *db, long long booking_id, const char *name,
-			      const char *email);
-
 /* sha256(token) as stored in bookings.access_token_hash. */
 void db_bookings_token_hash(const char *token, unsigned char hash[32]);
 
 
 
-/* Payment attempts, recorded outside the booking transactions (autocommit). */
-NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE };
+
+/* Start a payment attempt under the booking's row lock, so one booking has at most one
+ * attempt in flight (double-clicked "Pay" buttons charge once). Records the buyer's details
+ * in the same transaction when given. CLAIM_NOT_PAYABLE: the booking is no longer pending. */
+NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, long long amount_cents, const char *currency,
-			  long long *payment_id);
+			  const char *buyer_name, const char *buyer_email,
+			  long long *payment_id, enum payment_claim *claim);
 NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
 			   const char *provider_ref, const char *failure);
 #endif

@@ -161,6 +161,9 @@ void dispatch_handle(struct request *req)
 			req->method, req->match.allow));
 		return;
 	}
+	/* Personal pages and their redirects must not be stored by browsers or proxies. */
+	if (req->match.route->flags & ROUTE_NO_STORE)
+		http_set_header(req, "Cache-Control", "no-store");
 	if (!dispatch_parse_input(req) || !dispatch_check_flags(req))
 		return;
 	dispatch_run_handler(req);
