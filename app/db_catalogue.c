@@ -69,6 +69,13 @@ NEOERR *db_catalogue(struct db *db, const struct catalogue **out)
 	return nerr_pass(err);
 }
 
+NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out)
+{
+	if (catalogue_loaded && time(NULL) - catalogue_loaded >= 1)
+		catalogue_loaded = 0;
+	return nerr_pass(db_catalogue(db, out));
+}
+
 const struct catalogue_entry *catalogue_category(const struct catalogue *c, const char *slug)
 {
 	for (int i = 0; i < c->ncategories; i++)

@@ -21,6 +21,9 @@ struct catalogue {
 
 /* The worker's copy, refreshed when older than a minute. Never NULL on success. */
 NEOERR *db_catalogue(struct db *db, const struct catalogue **out);
+/* Read it again now (e.g. an unknown category might have been added a moment ago);
+ * at most once a second, so bad input cannot turn into a query per request. */
+NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out);
 const struct catalogue_entry *catalogue_category(const struct catalogue *c, const char *slug);
 
 #endif

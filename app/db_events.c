@@ -67,7 +67,7 @@ NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filter
 	out->page_size = f->page_size;
 
 	struct sql_builder *count = sql_new(a);
-	sql_add(count, "SELECT COUNT(*)" DB_EVENTS_FROM " WHERE 1=1");
+	sql_add(count, "SELECT COUNT(*) FROM events e JOIN venues v ON v.venue_id = e.venue_id WHERE 1=1");
 	event_filters_where(f, a, count);
 	struct db_result r;
 	NEOERR *err = sql_exec(count, db, a, &r);
@@ -77,15 +77,22 @@ NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filter
 	if (out->total == 0 || (long long)(f->page - 1) * f->page_size >= out->total)
 		return STATUS_OK;
 
+	/* Pick the page's ids first (index order, no per-row subqueries), then fetch the
+	 * summary columns — prices, performers — for just those rows. */
+	const char *order = f->sort == EVENT_SORT_POPULARITY
+		? " ORDER BY e.popularity DESC, e.starts_at, e.event_id"
+		: " ORDER BY e.starts_at, e.event_id";
 	struct sql_builder *q = sql_new(a);
-	sql_add(q, "SELECT " DB_EVENTS_SUMMARY_COLUMNS DB_EVENTS_FROM " WHERE 1=1");
+	sql_add(q, "SELECT " DB_EVENTS_SUMMARY_COLUMNS
+		   " FROM (SELECT e.event_id FROM events e JOIN venues v ON v.venue_id = e.venue_id"
+		   " WHERE 1=1");
 	event_filters_where(f, a, q);
-	sql_add(q, f->sort == EVENT_SORT_POPULARITY
-			    ? " ORDER BY e.popularity DESC, e.starts_at, e.event_id"
-			    : " ORDER BY e.starts_at, e.event_id");
-	sql_add(q, " LIMIT ? OFFSET ?");
+	sql_add(q, order);
+	sql_add(q, " LIMIT ? OFFSET ?) page JOIN events e ON e.event_id = page.event_id"
+		   " JOIN venues v ON v.venue_id = e.venue_id JOIN categories c ON c.category_id = e.category_id");
 	sql_int(q, f->page_size);
 	sql_int(q, (long long)(f->page - 1) * f->page_size);
+	sql_add(q, order);
 	err = sql_exec(q, db, a, &r);
 	if (err != STATUS_OK)
 		return nerr_pass(err);

@@ -81,6 +81,13 @@ static NEOERR *filters_category(struct request *req, struct event_filters *f)
 		return nerr_pass(err);
 	const struct catalogue_entry *e = catalogue_category(cat, slug);
 	if (e == NULL) {
+		/* Perhaps added since this worker last looked (or looked before the data was). */
+		err = db_catalogue_reload(&req->app->db, &cat);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		e = catalogue_category(cat, slug);
+	}
+	if (e == NULL) {
 		struct buf known = { 0 };
 		for (int i = 0; i < cat->ncategories; i++)
 			buf_printf(&known, "%s%s", i ? ", " : "", cat->categories[i].slug);

@@ -14,7 +14,8 @@ struct json_object;
 struct app;
 
 #define HTTP_MAX_BODY   (1024 * 1024)   /* bytes; larger bodies get 413 */
-#define HTTP_MAX_QUERY  8192            /* bytes of raw query string */
+#define HTTP_MAX_QUERY  16384           /* bytes of raw query string (a 1,000-character
+                                           * query in a non-Latin script, percent-encoded) */
 
 struct response {
 	int status;

@@ -1,0 +1,273 @@
+// A shopper in a real browser: browses /events, filters by category and then by dates, searches
+// for a performer from the header, opens an event and ticks a seat on the seat map by keyboard.
+// Screenshots of the pages go to $BOXOFFICE_TEST_OUTPUT (else tests/e2e/output/).
+//
+// README: run by tests/integration/run (so by `make check` / `./dev test`) against its throwaway
+// stack, after the integration files and before the signal tests; by hand, against a stack
+// started with `./dev stack start DIR`: `set -a; . DIR/env; set +a; node --test tests/e2e/`.
+// Needs Debian's chromium (/usr/bin/chromium) and `npm ci --prefix tests/e2e` (./dev does
+// both); never `npx playwright install`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { BASE_URL, sql, sqlString, flushCache } from '../integration/lib.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const OUTPUT = process.env.BOXOFFICE_TEST_OUTPUT || path.join(HERE, 'output');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+let profileDir;
+let context;
+let page;
+const problems = []; // failed same-origin responses, page errors and console errors
+
+// ------------------------------------------------------------------------------------------
+// what MariaDB says
+
+function isoDay(offsetDays) {
+  const d = new Date();
+  d.setUTCHours(12, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + offsetDays);
+  return d.toISOString().slice(0, 10);
+}
+
+const LOCAL_DATE = `DATE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone))`;
+const UPCOMING = `e.status = 'published' AND e.starts_at >= UTC_TIMESTAMP()`;
+
+function upcomingIds({ category, startDate, endDate } = {}) {
+  const where = [UPCOMING];
+  if (category) where.push(`c.slug = ${sqlString(category)}`);
+  if (startDate) where.push(`${LOCAL_DATE} >= ${sqlString(startDate)}`);
+  if (endDate) where.push(`${LOCAL_DATE} <= ${sqlString(endDate)}`);
+  return sql(`SELECT e.event_id FROM events e JOIN venues v ON v.venue_id = e.venue_id
+                JOIN categories c ON c.category_id = e.category_id
+               WHERE ${where.join(' AND ')} ORDER BY e.starts_at, e.event_id`).map((r) => Number(r[0]));
+}
+
+// The performer of `eventIds` who plays the most upcoming events (ties: by name).
+function busiestPerformer(eventIds) {
+  const [name] = sql(`SELECT p.name FROM performers p
+                        JOIN event_performers ep ON ep.performer_id = p.performer_id
+                        JOIN events e ON e.event_id = ep.event_id
+                       WHERE ${UPCOMING}
+                         AND p.performer_id IN (SELECT performer_id FROM event_performers
+                                                 WHERE event_id IN (${eventIds.join(',')}))
+                       GROUP BY p.performer_id, p.name
+                       ORDER BY COUNT(*) DESC, p.name LIMIT 1`)[0];
+  return name;
+}
+
+function eventsOfPerformer(name, where) {
+  return sql(`SELECT e.event_id FROM events e
+                JOIN event_performers ep ON ep.event_id = e.event_id
+                JOIN performers p ON p.performer_id = ep.performer_id
+               WHERE p.name = ${sqlString(name)} AND ${where}
+               ORDER BY e.event_id`).map((r) => Number(r[0]));
+}
+
+// ------------------------------------------------------------------------------------------
+// the browser
+
+before(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  profileDir = mkdtempSync(path.join(os.tmpdir(), 'boxoffice-e2e-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+  });
+  context.setDefaultTimeout(15_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('response', (r) => {
+    if (r.url().startsWith(BASE_URL) && r.status() >= 400) {
+      problems.push(`${r.request().method()} ${r.url().slice(BASE_URL.length)} → ${r.status()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // The browser asks for /favicon.ico on its own; the site has none (yet), and that is not
+    // a broken page.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) {
+      problems.push(`console error: ${m.text()} (${m.location().url})`);
+    }
+  });
+  await flushCache(); // earlier suites changed rows behind the app's back
+});
+
+after(async () => {
+  await context?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+// Each step ends with no failed request, script error or console error along the way.
+function noProblems(step) {
+  const seen = problems.splice(0);
+  assert.deepEqual(seen, [], `${step}: failed requests or page errors`);
+}
+
+const cardIds = async () =>
+  (await page.locator('.event-card').evaluateAll((els) => els.map((el) => el.dataset.eventId))).map(Number);
+
+async function screenshot(t, name) {
+  const file = path.join(OUTPUT, name);
+  await page.screenshot({ path: file, fullPage: true });
+  t.diagnostic(`screenshot: ${file}`);
+}
+
+// ------------------------------------------------------------------------------------------
+// the scenario; each step starts where the one before left the browser
+
+const range = { startDate: isoDay(10), endDate: isoDay(50) };
+let filtered = [];          // event ids after category + dates
+let filteredUrl;
+let performer;
+let searchWorked = false;
+let chosenEvent;
+
+test('the shopper opens the listing', async () => {
+  const response = await page.goto(`${BASE_URL}/events`);
+  assert.equal(response.status(), 200);
+  assert.equal(await page.title(), 'Upcoming events · Boxoffice');
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Upcoming events' }).waitFor());
+  const all = upcomingIds();
+  assert.ok(all.length > 20, 'the demo data fills more than one page');
+  assert.deepEqual(await cardIds(), all.slice(0, 20), 'the first page lists the 20 soonest events');
+  await assert.doesNotReject(page.locator('a[rel="next"]').waitFor(), 'a link to the next page');
+  noProblems('listing');
+});
+
+test('the shopper filters by category with the select and the submit button', async () => {
+  await page.getByLabel('Category', { exact: true }).selectOption({ label: 'Concerts' });
+  await Promise.all([
+    page.waitForURL(/[?&]category=concerts\b/),
+    page.getByRole('button', { name: 'Show events' }).click(),
+  ]);
+  const concerts = upcomingIds({ category: 'concerts' });
+  assert.ok(concerts.length > 1, 'the demo data has concerts');
+  assert.deepEqual(await cardIds(), concerts.slice(0, 20), 'exactly the upcoming concerts');
+  const categories = await page.locator('.event-card .event-category').allTextContents();
+  assert.ok(categories.every((c) => c.trim() === 'Concerts'), `every card is a concert: ${categories}`);
+  assert.equal(await page.getByLabel('Category', { exact: true }).inputValue(), 'concerts', 'the select keeps the choice');
+  noProblems('category filter');
+});
+
+test('the shopper narrows to a date range and sees only matching cards', async (t) => {
+  await page.getByLabel('From', { exact: true }).fill(range.startDate);
+  await page.getByLabel('To', { exact: true }).fill(range.endDate);
+  await Promise.all([
+    page.waitForURL(/[?&]startDate=/),
+    page.getByRole('button', { name: 'Show events' }).click(),
+  ]);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('category'), 'concerts', 'the category filter is kept');
+  assert.equal(url.searchParams.get('startDate'), range.startDate);
+  assert.equal(url.searchParams.get('endDate'), range.endDate);
+
+  filtered = upcomingIds({ category: 'concerts', ...range });
+  const allConcerts = upcomingIds({ category: 'concerts' });
+  assert.ok(filtered.length > 0 && filtered.length < allConcerts.length,
+    `the range keeps some concerts and drops others (${filtered.length} of ${allConcerts.length})`);
+  assert.deepEqual(await cardIds(), filtered, 'exactly the concerts in the range, soonest first');
+  await assert.doesNotReject(
+    page.getByText(`${filtered.length} event${filtered.length === 1 ? '' : 's'}`, { exact: true }).waitFor(),
+    'the page says how many events match',
+  );
+  assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), range.startDate);
+  assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), range.endDate);
+  filteredUrl = page.url();
+  await screenshot(t, 'listing.png');
+  noProblems('date filter');
+});
+
+test('the shopper searches for a performer from the header search box', async (t) => {
+  performer = busiestPerformer(filtered);
+  const theirs = eventsOfPerformer(performer, UPCOMING);
+  const hidden = eventsOfPerformer(performer, `e.status <> 'published'`);
+  t.diagnostic(`searching for ${performer}: events ${theirs.join(', ')}`);
+  const box = page.getByRole('searchbox', { name: 'Search events' });
+  await box.fill(performer);
+  await Promise.all([page.waitForURL(/\/search\?/), box.press('Enter')]);
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/search');
+  assert.equal(url.searchParams.get('query'), performer);
+  noProblems('search'); // a missing or failing /search shows here as its status
+  await screenshot(t, 'search.png');
+
+  const found = await cardIds();
+  for (const id of theirs) assert.ok(found.includes(id), `event ${id} of ${performer} is found (got ${found})`);
+  for (const id of hidden) assert.ok(!found.includes(id), `unpublished event ${id} is not found`);
+  const text = await page.locator('.event-card').allInnerTexts();
+  assert.ok(text.some((s) => s.includes(performer)), 'the performer is named on a result');
+  assert.equal(await box.inputValue(), performer, 'the search box keeps the query');
+  searchWorked = true;
+});
+
+test('the shopper opens an event and sees its seat map', async (t) => {
+  // From the search results; if search failed above, from the filtered listing, so the event
+  // page is still checked.
+  const [id, name] = sql(`SELECT e.event_id, e.name FROM events e
+                           WHERE e.event_id IN (${filtered.join(',')})
+                             AND e.event_id IN (${eventsOfPerformer(performer, UPCOMING).join(',')})
+                           ORDER BY e.starts_at LIMIT 1`)[0];
+  chosenEvent = Number(id);
+  if (!searchWorked) await page.goto(filteredUrl);
+  await Promise.all([
+    page.waitForURL(new RegExp(`/events/${chosenEvent}$`)),
+    page.locator(`.event-card[data-event-id="${chosenEvent}"] a`).first().click(),
+  ]);
+  assert.equal(await page.title(), `${name} · Boxoffice`);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name }).waitFor());
+
+  const seatMap = page.locator('main svg').first();
+  await seatMap.waitFor();
+  const box = await seatMap.boundingBox();
+  assert.ok(box && box.width > 200 && box.height > 100, `the seat map is drawn (${JSON.stringify(box)})`);
+
+  const available = sql(`SELECT ticket_id FROM tickets
+                          WHERE event_id = ${chosenEvent} AND seat_id IS NOT NULL AND status = 'available'
+                          ORDER BY ticket_id`).map((r) => r[0]);
+  assert.ok(available.length > 0, 'the event has seats for sale');
+  const seats = page.locator('form input[type="checkbox"][name="ticketId"]');
+  const enabled = await seats.evaluateAll((els) => els.filter((el) => !el.disabled).map((el) => el.value));
+  assert.deepEqual(enabled.sort((a, b) => a - b), available, 'one enabled checkbox per available seat');
+  noProblems('event page');
+});
+
+test('a keyboard user ticks a seat with Tab and Space', async (t) => {
+  // Tab from the top of the page to the first seat, as a keyboard user would.
+  await page.locator('body').focus();
+  await page.evaluate(() => document.activeElement?.blur());
+  let onSeat = false;
+  for (let i = 0; i < 300 && !onSeat; i++) {
+    await page.keyboard.press('Tab');
+    onSeat = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.matches('input[type="checkbox"][name="ticketId"]') && !el.disabled;
+    });
+  }
+  assert.ok(onSeat, 'Tab reaches a seat checkbox');
+  const seat = page.locator('input[name="ticketId"]:focus');
+  assert.equal(await seat.isChecked(), false);
+  const label = await seat.evaluate((el) => [...el.labels].map((l) => l.textContent).join(' ').trim());
+  assert.match(label, /row .+ seat \d+/i, `the seat has an accessible name: "${label}"`);
+
+  await page.keyboard.press('Space');
+  assert.equal(await seat.isChecked(), true, 'Space ticks the seat');
+  const value = await seat.inputValue();
+  assert.equal(sql(`SELECT event_id FROM tickets WHERE ticket_id = ${Number(value)}`)[0][0], String(chosenEvent),
+    'the checkbox is a ticket of this event');
+  await screenshot(t, 'event.png');
+  await page.keyboard.press('Space');
+  assert.equal(await seat.isChecked(), false, 'Space again unticks it');
+  noProblems('seat selection');
+});
