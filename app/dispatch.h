@@ -7,7 +7,8 @@
 struct app;
 struct request;
 
-/* Serve one accepted FastCGI request completely (the caller finishes it). */
+/* Serve one accepted FastCGI request completely, finishing it (FCGX_Finish_r), then run any
+ * work deferred until after the response (a page cache rebuild). */
 void dispatch_fcgi(struct app *app, FCGX_Request *fr);
 /* The FastCGI-independent core: route + flags + handler + errors, filling req->resp.
  * req must have arena, app, method, path, query_string, body/content_type set. */

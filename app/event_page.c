@@ -15,9 +15,10 @@
 #include "render.h"
 #include "seatmap.h"
 
-/* Availability must never be more than ~2 s stale: a cached copy is fresh for 1 s, and a
- * stale one is served only while one worker rebuilds it (page_cache.h). */
-#define EVENT_FRESH_MS 1000
+/* Availability must never be more than ~2 s stale: a cached copy is fresh for 0.5 s (nginx's
+ * micro-cache adds its 1-2 s in front); a stale one is served only while one worker rebuilds
+ * it after its own response (page_cache.c), and is marked so that nginx does not keep it. */
+#define EVENT_FRESH_MS 500
 
 static const char NO_SUCH_EVENT[] =
 	"There is no such event. It may have been taken off sale, or the link may be mistyped.";
@@ -183,7 +184,7 @@ NEOERR *event_show_page(struct request *req)
 	if (nselected > 0)
 		return nerr_pass(event_page_with_selection(req, v.event_id, 200, NULL, selected, nselected));
 	const char *key = arena_printf(req->arena, "ev:%lld:page", v.event_id);
-	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_page_build, &v));
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_page_build, &v, sizeof v));
 }
 
 /* ---- GET /api/v1/events/{eventId} -------------------------------------------------- */
@@ -268,7 +269,7 @@ NEOERR *event_show_api(struct request *req)
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	const char *key = arena_printf(req->arena, "ev:%lld:api", v.event_id);
-	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_api_build, &v));
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_api_build, &v, sizeof v));
 }
 
 /* ---- GET /api/v1/events/{eventId}/tickets ------------------------------------------ */
@@ -351,5 +352,5 @@ NEOERR *event_tickets_api(struct request *req)
 	const char *key = v.status_filter
 		? arena_printf(req->arena, "ev:%lld:tickets:%s", v.event_id, v.status_filter)
 		: arena_printf(req->arena, "ev:%lld:tickets", v.event_id);
-	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_tickets_build, &v));
+	return nerr_pass(page_cache_serve(req, key, EVENT_FRESH_MS, event_tickets_build, &v, sizeof v));
 }

@@ -125,7 +125,7 @@ NEOERR *events_list_page(struct request *req)
 	}
 	const char *key = page_cache_key(req, "events:html", arena_printf(req->arena, "%s|%d",
 						event_filters_query(req, &f), f.page));
-	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_page, &f));
+	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_page, &f, sizeof f));
 }
 
 static NEOERR *events_build_api(struct request *req, void *ctx)
@@ -155,5 +155,5 @@ NEOERR *events_list_api(struct request *req)
 		return nerr_pass(err);
 	const char *key = page_cache_key(req, "events:api", arena_printf(req->arena, "%s|%d",
 						event_filters_query(req, &f), f.page));
-	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_api, &f));
+	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_api, &f, sizeof f));
 }

@@ -49,6 +49,11 @@ struct request {
 	HDF *hdf;                  /* the page's data set (created lazily by render) */
 	struct response resp;
 	const char *csrf_token;    /* cached by http_csrf_token() */
+	/* Work to do after the response has been handed to nginx (see page_cache.c); only
+	 * when `can_defer` (set by the FastCGI dispatcher). */
+	bool can_defer;
+	void (*after_response)(struct request *req, void *ctx);
+	void *after_response_ctx;
 };
 
 void http_set_header(struct request *req, const char *name, const char *value);

@@ -34,7 +34,14 @@ static long long now_ms(void)
 static bool page_parse(struct arena *a, const char *v, size_t len, struct cached_page *out)
 {
 	const char *nl1 = memchr(v, '\n', len);
-	if (nl1 == NULL || sscanf(v, "BOX1 %lld %d", &out->built_ms, &out->status) != 2)
+	/* sscanf on the entry itself would strlen() the whole page (300 KB for a big seat map)
+	 * on every hit: scan a copy of the first line only. */
+	char head[64];
+	if (nl1 == NULL || (size_t)(nl1 - v) >= sizeof head)
+		return false;
+	memcpy(head, v, (size_t)(nl1 - v));
+	head[nl1 - v] = '\0';
+	if (sscanf(head, "BOX1 %lld %d", &out->built_ms, &out->status) != 2)
 		return false;
 	const char *ct = nl1 + 1;
 	const char *nl2 = memchr(ct, '\n', len - (size_t)(ct - v));
@@ -46,12 +53,22 @@ static bool page_parse(struct arena *a, const char *v, size_t len, struct cached
 	return true;
 }
 
+/* A stale copy is for this response only: nginx's micro-cache must not keep it for another
+ * second on top (X-Accel-Expires: 0), or staleness would add up past the ~2 s bound. */
+static void page_send_stale(struct request *req, const struct cached_page *page);
+
 static void page_send_cached(struct request *req, const struct cached_page *page)
 {
 	req->resp.status = page->status;
 	req->resp.content_type = page->content_type;
 	buf_reset(&req->resp.body);
 	buf_append(&req->resp.body, page->body, page->body_len);
+}
+
+static void page_send_stale(struct request *req, const struct cached_page *page)
+{
+	page_send_cached(req, page);
+	http_set_header(req, "X-Accel-Expires", "0");
 }
 
 static void page_store(struct request *req, const char *key)
@@ -77,9 +94,31 @@ static NEOERR *page_build_and_store(struct request *req, const char *key, const 
 	return nerr_pass(err);
 }
 
-NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
-			 page_build_fn build, void *ctx)
+struct deferred_rebuild {
+	const char *key;
+	const char *lock;
+	page_build_fn build;
+	void *ctx;
+};
+
+/* Runs after the stale copy went out: build into a clean response and store it. */
+static void page_rebuild_after_response(struct request *req, void *arg)
 {
+	struct deferred_rebuild *d = arg;
+	req->hdf = NULL;      /* a fresh data set; the old one is still freed with the arena */
+	req->resp.status = 0;
+	req->resp.content_type = NULL;
+	buf_reset(&req->resp.body);
+	buf_reset(&req->resp.headers);
+	NEOERR *err = page_build_and_store(req, d->key, d->lock, d->build, d->ctx);
+	if (err != STATUS_OK)
+		nerr_ignore(&err);   /* the next request rebuilds inline and reports it */
+}
+
+NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
+			 page_build_fn build, const void *ctx_in, size_t ctx_size)
+{
+	void *ctx = memcpy(arena_alloc(req->arena, ctx_size ? ctx_size : 1), ctx_in, ctx_size);
 	struct cache *c = &req->app->cache;
 	size_t len = 0;
 	char *v = cache_get(c, req->arena, key, &len);
@@ -92,6 +131,16 @@ NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
 	const char *lock = arena_printf(req->arena, "%s:lock", key);
 	switch (cache_add(c, lock, "1", 1, PAGE_CACHE_LOCK_SECONDS)) {
 	case CACHE_ADDED:
+		if (have && req->can_defer && req->after_response == NULL) {
+			/* Stale-while-revalidate: this shopper gets the stale copy now; the
+			 * rebuild happens after the response is out, off everyone's latency. */
+			struct deferred_rebuild *d = arena_alloc(req->arena, sizeof *d);
+			*d = (struct deferred_rebuild){ key, lock, build, ctx };
+			req->after_response = page_rebuild_after_response;
+			req->after_response_ctx = d;
+			page_send_stale(req, &page);
+			return STATUS_OK;
+		}
 		return nerr_pass(page_build_and_store(req, key, lock, build, ctx));
 	case CACHE_FAILED:
 		return nerr_pass(build(req, ctx));       /* memcached is down: just build */
@@ -100,7 +149,7 @@ NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
 	}
 	/* Someone else is rebuilding. A stale copy is good enough meanwhile. */
 	if (have) {
-		page_send_cached(req, &page);
+		page_send_stale(req, &page);
 		return STATUS_OK;
 	}
 	for (int i = 0; i < PAGE_CACHE_WAIT_STEPS; i++) {

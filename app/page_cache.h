@@ -12,9 +12,10 @@ struct request;
 typedef NEOERR *(*page_build_fn)(struct request *req, void *ctx);
 
 /* Serve `key` from the cache or build it. Only 200 responses are stored.
- * Keys must be ≤ 200 bytes of printable ASCII; see page_cache_key() for user input. */
+ * Keys must be ≤ 200 bytes of printable ASCII; see page_cache_key() for user input.
+ * `ctx` (ctx_size bytes) is copied: a rebuild may run after the handler has returned. */
 NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
-			 page_build_fn build, void *ctx);
+			 page_build_fn build, const void *ctx, size_t ctx_size);
 
 /* A cache key from a prefix and arbitrary text (e.g. a normalised query): the text is
  * hashed, so any input gives a short, safe key. */

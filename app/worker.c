@@ -117,8 +117,7 @@ int worker_run(struct config *cfg, int listen_fd)
 		fr.keepConnection = 1;
 		if (FCGX_Accept_r(&fr) < 0)
 			continue;   /* a connection that sent no valid request; libfcgi closed it */
-		dispatch_fcgi(&app, &fr);
-		FCGX_Finish_r(&fr);
+		dispatch_fcgi(&app, &fr);   /* finishes the request itself */
 		if (fr.ipcFd >= 0)
 			FCGX_Free(&fr, 1);   /* no kept-alive connections: nginx must use keep_conn off */
 		app.requests_served++;
