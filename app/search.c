@@ -426,6 +426,8 @@ int search_snippet(struct arena *a, const struct search_query *q, const char *te
 	bool found = false;
 	while (!found && search_next_word(text, len, &pos, &mstart, &mend))
 		found = search_word_matches(q, text + mstart, mend - mstart);
+	if (!found)
+		mstart = mend = 0;                            /* no match: the window starts at 0 */
 	if (found && utf8_chars(text, mstart) > SEARCH_SNIPPET_LEAD_CHARS) {
 		start = utf8_back(text, mstart, SEARCH_SNIPPET_LEAD_CHARS);
 		size_t space = start;
@@ -447,11 +449,20 @@ int search_snippet(struct arena *a, const struct search_query *q, const char *te
 	while (end > start && ascii_space(text[end - 1]))
 		end--;
 	/* Every part holds at least one byte: the window's length bounds them, plus two "…". */
+	/* "…" only where text was really left out, not just white space. */
+	bool cut_before = false, cut_after = false;
+	for (size_t i = 0; i < start && !cut_before; i++)
+		cut_before = !ascii_space(text[i]);
+	for (size_t i = end; i < len && !cut_after; i++)
+		cut_after = !ascii_space(text[i]);
 	struct search_parts p = { arena_alloc(a, sizeof *p.list * (end - start + 2)), 0 };
-	if (start > 0)
+	*parts = p.list;
+	if (end == start)
+		return 0;                                     /* nothing but white space */
+	if (cut_before)
 		search_parts_add(a, &p, "…", strlen("…"), 0);
 	search_parts_mark(a, q, text + start, end - start, &p);
-	if (end < len && p.n > 0)
+	if (cut_after)
 		search_parts_add(a, &p, "…", strlen("…"), 0);
 	*parts = p.list;
 	return p.n;
@@ -599,7 +610,7 @@ NEOERR *search_page(struct request *req)
 	if (s->q.text[0] == '\0')
 		return nerr_pass(search_page_prompt(req, &s->f));
 	return nerr_pass(page_cache_serve(req, search_cache_key(req, "search:html", s),
-					  SEARCH_FRESH_MS, search_build_page, s));
+					  SEARCH_FRESH_MS, search_build_page, s, sizeof *s));
 }
 
 static NEOERR *search_build_api(struct request *req, void *ctx)
@@ -634,5 +645,5 @@ NEOERR *search_api(struct request *req)
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	return nerr_pass(page_cache_serve(req, search_cache_key(req, "search:api", s),
-					  SEARCH_FRESH_MS, search_build_api, s));
+					  SEARCH_FRESH_MS, search_build_api, s, sizeof *s));
 }

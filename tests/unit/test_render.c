@@ -8,7 +8,9 @@
 #include <string.h>
 #include <ClearSilver.h>
 #include "unit.h"
+#include "arena.h"
 #include "render.h"
+#include "search.h"
 
 /* $BOXOFFICE_GOLD / $BOXOFFICE_TEMPLATES (exported by `make check`), else the source tree
  * as seen from this file, so the binary also runs by hand from the build directory. */
@@ -209,9 +211,11 @@ struct hdf_value {
 	bool printed;              /* the page must show it (escaped) */
 };
 
+#define PAGE_MAX_VALUES 72
+
 static const struct {
 	const char *page;          /* under templates/, rendered inside layout.cs */
-	struct hdf_value values[16];
+	struct hdf_value values[PAGE_MAX_VALUES];
 } pages[] = {
 	{ "error.cs", {
 		{ "Error.Status", "500", false },
@@ -246,6 +250,240 @@ static const struct {
 		{ "Events.0.Performers.1", NULL, true },
 		{ "Events.0.FromPrice", NULL, true },
 	} },
+	/* The event page (app/event_page.c) with its seat map (app/seatmap.c): a seated section
+	 * whose seat is held or sold (Status is hostile, so not "available"). */
+	{ "events/show.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Search.Query", NULL, true },
+		{ "Hold.Error", NULL, true },
+		{ "Event.Id", NULL, true },
+		{ "Event.Name", NULL, true },
+		{ "Event.Description", NULL, true },
+		{ "Event.Cancelled", NULL, false },
+		{ "Event.Started", NULL, false },
+		{ "Event.OnSale", "1", false },
+		{ "Event.Iso", NULL, true },
+		{ "Event.Date", NULL, true },
+		{ "Event.Time", NULL, true },
+		{ "Event.Zone", NULL, true },
+		{ "Event.Category", NULL, true },
+		{ "Event.CategorySlug", NULL, false },   /* inside escape:"url" */
+		{ "Event.Venue.Name", NULL, true },
+		{ "Event.Venue.Address", NULL, true },
+		{ "Event.Venue.City", NULL, true },
+		{ "Event.Venue.Capacity", NULL, true },
+		{ "Event.Performers.0", NULL, true },
+		{ "Event.Performers.1", NULL, true },
+		{ "Event.Sections.0.Name", NULL, true },
+		{ "Event.Sections.0.Kind", NULL, false },
+		{ "Event.Sections.0.Price", NULL, true },
+		{ "Event.Sections.0.Available", "3", false },
+		{ "Event.Sections.0.Capacity", NULL, true },
+		{ "Event.Available", NULL, false },
+		{ "Map.ViewBox", NULL, true },
+		{ "Map.Width", NULL, true },
+		{ "Map.Height", NULL, true },
+		{ "Map.HasSeats", "1", false },
+		{ "Map.HasStanding", NULL, false },
+		{ "Map.Selectable", NULL, false },
+		{ "Map.Counts.available", NULL, true },
+		{ "Map.Counts.held", NULL, true },
+		{ "Map.Counts.sold", NULL, true },
+		{ "Map.Stage.X", NULL, true },
+		{ "Map.Stage.Y", NULL, true },
+		{ "Map.Stage.W", NULL, true },
+		{ "Map.Stage.H", NULL, true },
+		{ "Map.Stage.TextX", NULL, true },
+		{ "Map.Stage.TextY", NULL, true },
+		{ "Map.Sections.0.Id", NULL, false },    /* standing only */
+		{ "Map.Sections.0.Name", NULL, true },
+		{ "Map.Sections.0.Kind", NULL, true },
+		{ "Map.Sections.0.Price", NULL, true },
+		{ "Map.Sections.0.Capacity", NULL, true },
+		{ "Map.Sections.0.Available", "3", false },
+		{ "Map.Sections.0.Max", NULL, false },   /* standing only */
+		{ "Map.Sections.0.X", NULL, true },
+		{ "Map.Sections.0.Y", NULL, true },
+		{ "Map.Sections.0.W", NULL, true },
+		{ "Map.Sections.0.H", NULL, true },
+		{ "Map.Sections.0.LabelX", NULL, true },
+		{ "Map.Sections.0.LabelY", NULL, true },
+		{ "Map.Sections.0.CountY", NULL, false },   /* standing only */
+		{ "Map.Sections.0.Rows.0.Label", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.Ticket", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.X", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.Y", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.Number", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.Status", NULL, true },
+		{ "Map.Sections.0.Rows.0.Seats.0.Name", NULL, true },
+	} },
+	/* The same page with a standing area and an available (so ticked) seat. */
+	{ "events/show.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Event.Id", NULL, true },
+		{ "Event.Name", NULL, true },
+		{ "Event.OnSale", "1", false },
+		{ "Event.Sections.0.Name", NULL, true },
+		{ "Event.Sections.0.Kind", "standing", false },
+		{ "Event.Sections.0.Price", NULL, true },
+		{ "Event.Sections.0.Available", NULL, false },
+		{ "Map.HasStanding", "1", false },
+		{ "Map.Selectable", "1", false },
+		{ "Map.Sections.0.Id", NULL, true },
+		{ "Map.Sections.0.Name", NULL, true },
+		{ "Map.Sections.0.Kind", "standing", false },
+		{ "Map.Sections.0.Price", NULL, true },
+		{ "Map.Sections.0.Capacity", NULL, true },
+		{ "Map.Sections.0.Available", "3", false },
+		{ "Map.Sections.0.Max", "3", false },
+		{ "Map.Sections.0.X", NULL, true },
+		{ "Map.Sections.0.LabelX", NULL, true },
+		{ "Map.Sections.0.LabelY", NULL, true },
+		{ "Map.Sections.0.CountY", NULL, true },
+		{ "Map.Sections.1.Name", NULL, true },
+		{ "Map.Sections.1.Kind", "seated", false },
+		{ "Map.Sections.1.Price", NULL, true },
+		{ "Map.Sections.1.Rows.0.Label", NULL, true },
+		{ "Map.Sections.1.Rows.0.Seats.0.Ticket", NULL, true },
+		{ "Map.Sections.1.Rows.0.Seats.0.Status", "available", false },
+		{ "Map.Sections.1.Rows.0.Seats.0.Number", NULL, true },
+		{ "Map.Sections.1.Rows.0.Seats.0.Name", NULL, true },
+	} },
+	/* Checkout (app/checkout.c): the payment form with a rejected first attempt. */
+	{ "checkout/show.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Booking.Id", NULL, true },
+		{ "Booking.Code", NULL, false },
+		{ "Booking.Status", NULL, false },
+		{ "Booking.Token", NULL, true },
+		{ "Booking.Total", NULL, true },
+		{ "Booking.MinutesLeft", NULL, true },
+		{ "Booking.ExpiresAt", NULL, true },
+		{ "CSRF.Token", NULL, true },
+		{ "Event.Id", NULL, true },
+		{ "Event.Name", NULL, true },
+		{ "Event.Venue", NULL, true },
+		{ "Event.City", NULL, true },
+		{ "Event.Date", NULL, true },
+		{ "Event.Day", NULL, true },
+		{ "Event.Time", NULL, true },
+		{ "Event.Zone", NULL, true },
+		{ "Tickets.0.Label", NULL, true },
+		{ "Tickets.0.Price", NULL, true },
+		{ "Tickets.1.Label", NULL, true },
+		{ "Tickets.1.Price", NULL, true },
+		{ "Methods.0.Id", NULL, true },
+		{ "Methods.0.Label", NULL, true },
+		{ "Methods.1.Id", NULL, true },
+		{ "Methods.1.Label", NULL, true },
+		{ "Checkout.Error", NULL, true },
+		{ "Form.Name", NULL, true },
+		{ "Form.Email", NULL, true },
+		{ "Form.PaymentMethod", NULL, false },
+	} },
+	/* Checkout after the hold ended: the reason instead of the form. */
+	{ "checkout/show.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Checkout.Ended", NULL, true },
+		{ "Event.Id", NULL, true },
+		{ "Event.Name", NULL, true },
+		{ "Event.Venue", NULL, true },
+		{ "Event.City", NULL, true },
+		{ "Event.Day", NULL, true },
+		{ "Booking.Token", NULL, false },
+	} },
+	{ "checkout/confirmation.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Booking.Id", NULL, false },
+		{ "Booking.Code", NULL, true },
+		{ "Booking.Total", NULL, true },
+		{ "Booking.BuyerName", NULL, true },
+		{ "Booking.BuyerEmail", NULL, true },
+		{ "Event.Id", NULL, true },
+		{ "Event.Name", NULL, true },
+		{ "Event.Venue", NULL, true },
+		{ "Event.City", NULL, true },
+		{ "Event.Date", NULL, true },
+		{ "Event.Day", NULL, true },
+		{ "Event.Time", NULL, true },
+		{ "Event.Zone", NULL, true },
+		{ "Tickets.0.Label", NULL, true },
+		{ "Tickets.0.Price", NULL, true },
+		{ "Tickets.0.Code", NULL, true },
+		{ "Tickets.1.Label", NULL, true },
+		{ "Tickets.1.Code", NULL, true },
+	} },
+	/* Search results (app/search.c): a card with highlighted name and snippet parts. */
+	{ "search/results.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Search.Active", "1", false },
+		{ "Search.Query", NULL, true },
+		{ "Search.Link", NULL, true },
+		{ "Page.Count", "1", false },
+		{ "Page.Total", NULL, true },
+		{ "Page.Number", NULL, true },
+		{ "Page.Prev", NULL, true },
+		{ "Page.Next", NULL, true },
+		{ "Filters.Category", NULL, false },
+		{ "Filters.StartDate", NULL, true },
+		{ "Filters.EndDate", NULL, true },
+		{ "Filters.Location", NULL, true },
+		{ "Filters.Sort", NULL, false },
+		{ "Filters.Venue", NULL, true },
+		{ "Categories.0.Slug", NULL, true },
+		{ "Categories.0.Name", NULL, true },
+		{ "Cities.0.Name", NULL, true },
+		{ "Events.0.Id", NULL, true },
+		{ "Events.0.Name", NULL, false },         /* NameParts shown instead */
+		{ "Events.0.NameParts.0.Text", NULL, true },
+		{ "Events.0.NameParts.1.Text", NULL, true },
+		{ "Events.0.NameParts.1.Mark", "1", false },
+		{ "Events.0.NameParts.2.Text", NULL, true },
+		{ "Events.0.Date", NULL, true },
+		{ "Events.0.Day", NULL, true },
+		{ "Events.0.Time", NULL, true },
+		{ "Events.0.Zone", NULL, true },
+		{ "Events.0.Venue", NULL, true },
+		{ "Events.0.City", NULL, true },
+		{ "Events.0.Category", NULL, true },
+		{ "Events.0.Performers.0", NULL, true },
+		{ "Events.0.SnippetParts.0.Text", NULL, true },
+		{ "Events.0.SnippetParts.1.Text", NULL, true },
+		{ "Events.0.SnippetParts.1.Mark", "1", false },
+		{ "Events.0.SnippetParts.2.Text", NULL, true },
+		{ "Events.0.FromPrice", NULL, true },
+	} },
+	/* No results with filters on: the query goes into a link through url_escape(). */
+	{ "search/results.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Search.Active", "1", false },
+		{ "Search.Query", NULL, true },
+		{ "Search.Link", NULL, false },
+		{ "Page.Count", "0", false },
+		{ "Page.Total", "0", false },
+		{ "Filters.Active", "1", false },
+		{ "Filters.Location", NULL, true },
+	} },
+	/* A rejected query or filter. */
+	{ "search/results.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Search.Active", "1", false },
+		{ "Search.Query", NULL, true },
+		{ "Filters.Error", NULL, true },
+		{ "Filters.Location", NULL, true },
+	} },
+	/* No query yet. */
+	{ "search/results.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Search.Prompt", "1", false },
+		{ "Filters.Location", NULL, true },
+		{ "Cities.0.Name", NULL, true },
+	} },
 };
 
 /* Each field gets its own marker so a miss names the field. */
@@ -270,7 +508,7 @@ START_TEST(test_layout_hostile)
 {
 	const char *page = pages[_i].page;
 	HDF *hdf = new_hdf();
-	for (int k = 0; k < 16 && pages[_i].values[k].name; k++) {
+	for (int k = 0; k < PAGE_MAX_VALUES && pages[_i].values[k].name; k++) {
 		const struct hdf_value *v = &pages[_i].values[k];
 		char *hostile = v->value ? NULL : hostile_for(v->name);
 		check_neoerr(hdf_set_value(hdf, v->name, v->value ? v->value : hostile), v->name);
@@ -290,7 +528,7 @@ START_TEST(test_layout_hostile)
 			ck_abort_msg("%s: raw %s in the output: ...%.160s", page, raw[k], from);
 		}
 	}
-	for (int k = 0; k < 16 && pages[_i].values[k].name; k++) {
+	for (int k = 0; k < PAGE_MAX_VALUES && pages[_i].values[k].name; k++) {
 		const struct hdf_value *v = &pages[_i].values[k];
 		if (!v->printed)
 			continue;
@@ -299,6 +537,74 @@ START_TEST(test_layout_hostile)
 			      v->name);
 		free(want);
 	}
+	free(got);
+}
+END_TEST
+
+/* ---- highlighted search results, end to end ------------------------------------- */
+
+/* search_highlight and search_snippet cut raw text and escape nothing; the card template
+ * escapes each part and adds <mark>. Hostile names and descriptions, cut by the real code
+ * and set as app/search.c sets them, come out escaped on both sides of every <mark>. */
+static const struct {
+	const char *query;
+	const char *text;          /* the event's name and its description */
+	const char *want;          /* as the card shows it (twice: name and snippet) */
+} highlighted[] = {
+	{ "script", "<script>alert(1)</script>",
+	  "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" },
+	{ "onerror img", "\"><img src=x onerror=alert(1)>",
+	  "&quot;&gt;&lt;<mark>img</mark> src=x <mark>onerror</mark>=alert(1)&gt;" },
+	{ "amp", "AT&amp;T", "AT&amp;<mark>amp</mark>;T" },
+	{ "cafe", "<b>Caf\xc3\xa9</b> ' onmouseover='x", "&lt;b&gt;<mark>Caf\xc3\xa9</mark>&lt;/b&gt; &#39; onmouseover=&#39;x" },
+};
+
+static void set_parts(HDF *hdf, const char *prefix, const struct search_part *parts, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s.%d.Text", prefix, i);
+		check_neoerr(hdf_set_value(hdf, name, parts[i].text), name);
+		if (parts[i].mark) {
+			snprintf(name, sizeof name, "%s.%d.Mark", prefix, i);
+			check_neoerr(hdf_set_int_value(hdf, name, 1), name);
+		}
+	}
+}
+
+START_TEST(test_search_highlight_escaped)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	search_query_parse(a, highlighted[_i].query, &q);
+	const char *text = highlighted[_i].text;
+	struct search_part *parts;
+	HDF *hdf = new_hdf();
+	check_neoerr(hdf_set_value(hdf, "Search.Active", "1"), "Search.Active");
+	check_neoerr(hdf_set_value(hdf, "Search.Query", q.text), "Search.Query");
+	check_neoerr(hdf_set_value(hdf, "Page.Count", "1"), "Page.Count");
+	check_neoerr(hdf_set_value(hdf, "Page.Total", "1"), "Page.Total");
+	check_neoerr(hdf_set_value(hdf, "Events.0.Id", "1"), "Events.0.Id");
+	check_neoerr(hdf_set_value(hdf, "Events.0.Name", text), "Events.0.Name");
+	int n = search_highlight(a, &q, text, strlen(text), &parts);
+	set_parts(hdf, "Events.0.NameParts", parts, n);
+	n = search_snippet(a, &q, text, &parts);
+	set_parts(hdf, "Events.0.SnippetParts", parts, n);
+	arena_destroy(a);
+
+	const char *files[] = { "search/results.cs", "layout.cs" };
+	char *got = render(hdf, templates_dir(), files, 2);
+	hdf_destroy(&hdf);
+	const char *name = strstr(got, highlighted[_i].want);
+	ck_assert_msg(name != NULL, "query \"%s\": name not shown as \"%s\"", highlighted[_i].query,
+		      highlighted[_i].want);
+	ck_assert_msg(strstr(name + 1, highlighted[_i].want) != NULL,
+		      "query \"%s\": snippet not shown as \"%s\"", highlighted[_i].query,
+		      highlighted[_i].want);
+	static const char *const raw[] = { "<script", "<img", "' onmouseover", "<b>" };
+	for (int k = 0; k < UNIT_ROWS(raw); k++)
+		ck_assert_msg(strstr(got, raw[k]) == NULL, "query \"%s\": raw %s in the output",
+			      highlighted[_i].query, raw[k]);
 	free(got);
 }
 END_TEST
@@ -370,6 +676,7 @@ Suite *render_suite(void)
 
 	tc = tcase_create("layout");
 	tcase_add_loop_test(tc, test_layout_hostile, 0, UNIT_ROWS(pages));
+	tcase_add_loop_test(tc, test_search_highlight_escaped, 0, UNIT_ROWS(highlighted));
 	tcase_add_test(tc, test_no_unescaped_directives);
 	suite_add_tcase(s, tc);
 	return s;

@@ -13,6 +13,7 @@ Suite *parse_suite(void);
 Suite *router_suite(void);
 Suite *render_suite(void);
 Suite *csrf_suite(void);
+Suite *search_suite(void);
 /* test_fuzz.c (another room): declared here, run once it is listed in Makefile.am. */
 Suite *fuzz_suite(void);
 
