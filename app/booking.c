@@ -61,14 +61,21 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	long long payment_id = 0;
 	enum payment_claim claim = CLAIM_NOT_PAYABLE;
 	NEOERR *err;
-	for (int attempt = 0;; attempt++) {
-		err = db_payments_claim(&app->db, held->booking_id, event_id, provider->name,
-					held->total_cents, held->currency, held->buyer_name,
-					held->buyer_email, &payment_id, &claim);
-		if (err == STATUS_OK || !nerr_match(err, NERR_LOCK) || attempt + 1 >= BOOKING_LOCK_RETRIES)
-			break;
-		nerr_ignore(&err);
-		booking_backoff(attempt);
+	if (held->just_held) {
+		err = db_payments_start(&app->db, held->booking_id, event_id, provider->name,
+					held->total_cents, held->currency, &payment_id);
+		claim = CLAIM_OK;
+	} else {
+		for (int attempt = 0;; attempt++) {
+			err = db_payments_claim(&app->db, held->booking_id, event_id, provider->name,
+						held->total_cents, held->currency, held->buyer_name,
+						held->buyer_email, &payment_id, &claim);
+			if (err == STATUS_OK || !nerr_match(err, NERR_LOCK) ||
+			    attempt + 1 >= BOOKING_LOCK_RETRIES)
+				break;
+			nerr_ignore(&err);
+			booking_backoff(attempt);
+		}
 	}
 	if (err != STATUS_OK)
 		return nerr_pass(err);
@@ -128,4 +135,33 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	}
 	out->outcome = BOOKING_CONFIRMED;
 	return STATUS_OK;
+}
+
+NEOERR *booking_refund_orphans(struct db *db, long *refunded)
+{
+	struct arena *a = arena_new();
+	struct orphan_payment *orphans;
+	int n = 0;
+	*refunded = 0;
+	NEOERR *err = db_payments_orphans(db, a, &orphans, &n);
+	for (int i = 0; err == STATUS_OK && i < n; i++) {
+		const struct payment_provider *provider = payments_provider(orphans[i].provider);
+		if (provider == NULL) {
+			log_error("payment %lld: unknown provider '%s'; cannot refund", orphans[i].payment_id,
+				  orphans[i].provider);
+			continue;
+		}
+		err = provider->refund(a, orphans[i].provider_ref, orphans[i].amount_cents,
+				       arena_printf(a, "payment-%lld-refund", orphans[i].payment_id));
+		if (err == STATUS_OK)
+			err = db_payments_finish(db, orphans[i].payment_id, "refunded", orphans[i].provider_ref,
+						 "booking ended before it was confirmed");
+		if (err == STATUS_OK) {
+			log_info("refunded payment %lld of booking %lld (not confirmed in time)",
+				 orphans[i].payment_id, orphans[i].booking_id);
+			(*refunded)++;
+		}
+	}
+	arena_destroy(a);
+	return nerr_pass(err);
 }

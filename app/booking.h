@@ -34,6 +34,9 @@ struct booking_charge {
 	const char *currency;
 	const char *buyer_name;      /* optional: recorded with the payment attempt */
 	const char *buyer_email;
+	/* Held by this very request (the API): nobody else knows its token yet, so no other
+	 * payment attempt can race this one and the claim transaction is skipped. */
+	bool just_held;
 };
 
 /* Charge the held booking and confirm it. A decline releases the hold at once when
@@ -42,5 +45,9 @@ struct booking_charge {
 NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *what,
 		    const struct payment_provider *provider, const char *payment_method,
 		    bool release_on_decline, struct booking_payment *out);
+
+/* Refund charges whose booking ended unconfirmed (see db_payments_orphans). Run by the
+ * sweep; refunds are idempotent per payment, so running it twice refunds once. */
+NEOERR *booking_refund_orphans(struct db *db, long *refunded);
 
 #endif

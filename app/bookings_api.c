@@ -240,7 +240,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	}
 	struct booking_payment paid;
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
-				       held.total_cents, held.currency, NULL, NULL };
+				       held.total_cents, held.currency, NULL, NULL, true };
 	err = booking_pay(req->app, req->arena, &what, b->provider, b->payment_method, true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);

@@ -428,6 +428,20 @@ static const char SQL_PAYMENT_FINISH[] =
 	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
 	" WHERE payment_id = ?";
 
+NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+			  const char *provider, long long amount_cents, const char *currency,
+			  long long *payment_id)
+{
+	struct arena *a = arena_new();
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
+			      amount_cents, currency);
+	if (err == STATUS_OK)
+		*payment_id = (long long)r.insert_id;
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
 /* An attempt still 'pending' after two minutes belongs to a worker that died mid-charge;
  * it no longer blocks a new one (the test provider's charges are idempotent per attempt). */
 static const char SQL_PAYMENT_IN_FLIGHT[] =
@@ -477,4 +491,25 @@ NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *stat
 {
 	return nerr_pass(db_exec(db, NULL, NULL, SQL_PAYMENT_FINISH, "sssi", status, provider_ref,
 				 failure, payment_id));
+}
+
+static const char SQL_ORPHAN_PAYMENTS[] =
+	"SELECT p.payment_id, p.booking_id, p.provider, p.provider_ref, p.amount_cents"
+	" FROM payments p JOIN bookings b ON b.booking_id = p.booking_id"
+	" WHERE p.status = 'succeeded' AND b.payment_status IN ('expired', 'failed', 'cancelled')"
+	"   AND p.updated_at < UTC_TIMESTAMP() - INTERVAL 60 SECOND"
+	" ORDER BY p.payment_id LIMIT 100";
+
+NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_payment **out, int *n)
+{
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_ORPHAN_PAYMENTS, "");
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	*n = r.nrows;
+	*out = arena_zalloc(a, sizeof(struct orphan_payment) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*out)[i] = (struct orphan_payment){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
+			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)) };
+	return STATUS_OK;
 }

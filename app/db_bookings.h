@@ -98,6 +98,11 @@ void db_bookings_token_hash(const char *token, unsigned char hash[32]);
 
 
 
+/* Record a payment attempt (autocommit) for a booking no other request can be paying. */
+NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
+			  const char *provider, long long amount_cents, const char *currency,
+			  long long *payment_id);
+
 enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE };
 
 /* Start a payment attempt under the booking's row lock, so one booking has at most one
@@ -109,4 +114,15 @@ NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_i
 			  long long *payment_id, enum payment_claim *claim);
 NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
 			   const char *provider_ref, const char *failure);
+
+/* Charges that succeeded for bookings that then ended unconfirmed (a worker died between
+ * charge and confirm, and the sweep expired the hold), settled for over a minute. */
+struct orphan_payment {
+	long long payment_id;
+	long long booking_id;
+	const char *provider;
+	const char *provider_ref;
+	long long amount_cents;
+};
+NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_payment **out, int *n);
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "arena.h"
+#include "booking.h"
 #include "commands.h"
 #include "config.h"
 #include "db.h"
@@ -163,6 +164,15 @@ int sweep_run_once(struct db *db, int grace_seconds, long *released_out)
 	}
 	if (released_out)
 		*released_out = released;
+	/* A charge that went through for a booking that then expired unconfirmed (its worker
+	 * died in between) is money without seats: give it back. */
+	long refunded = 0;
+	err = booking_refund_orphans(db, &refunded);
+	if (err != STATUS_OK) {
+		log_error("refunding orphaned payments failed: %s", errors_message(err));
+		nerr_ignore(&err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -194,18 +204,20 @@ static int sweep_run(struct config *cfg, int argc, char **argv)
 		return 2;
 	}
 	struct db db;
-	long expired = 0, released = 0;
+	long expired = 0, released = 0, refunded = 0;
 	NEOERR *err = db_open(&db, cfg);
 	if (err == STATUS_OK)
 		err = sweep_pass(&db, (int)grace, &expired, &released);
+	if (err == STATUS_OK)
+		err = booking_refund_orphans(&db, &refunded);
 	db_close(&db);
 	if (err != STATUS_OK) {
 		fprintf(stderr, "boxoffice sweep: %s\n", errors_message(err));
 		nerr_ignore(&err);
 		return 1;
 	}
-	printf("sweep: %ld expired bookings, %ld tickets released (grace %ld s)\n", expired,
-	       released, grace);
+	printf("sweep: %ld expired bookings, %ld tickets released (grace %ld s), %ld payments refunded\n",
+	       expired, released, grace, refunded);
 	return 0;
 }
 
@@ -219,7 +231,8 @@ const struct command cmd_sweep = {
 		"their reserved tickets back on sale and marks the bookings expired, in batches of\n"
 		"one transaction each, then prints how many it released. Safe to run at any time,\n"
 		"beside live bookings and beside another sweep; the serving pool also runs it\n"
-		"periodically.\n"
+		"periodically. It then refunds any charge that succeeded for a booking which ended\n"
+		"unconfirmed (a worker died between charging and confirming) over a minute ago.\n"
 		"\n"
 		"--grace SECONDS   How long past expires_at a hold survives (default 30), so a\n"
 		"                  payment that completes just after the deadline still finds its\n"
