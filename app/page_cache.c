@@ -10,6 +10,7 @@
 #include "app.h"
 #include "arena.h"
 #include "http.h"
+#include "db.h"
 #include "page_cache.h"
 
 #define PAGE_CACHE_KEEP_SECONDS 300   /* how long a stale copy stays available */
@@ -115,10 +116,30 @@ static void page_rebuild_after_response(struct request *req, void *arg)
 		nerr_ignore(&err);   /* the next request rebuilds inline and reports it */
 }
 
-NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
+static const char SQL_GENERATION[] = "SELECT generation FROM catalogue_state WHERE id = 1";
+
+/* The catalogue generation (sql/0005): part of every key, so an edit anywhere in the
+ * catalogue makes every older page unreachable on the very next request. One primary-key
+ * read per request is the price of "the next request", and cheap next to a rebuild. */
+static NEOERR *page_cache_generation(struct request *req, const char **out)
+{
+	struct db_result r;
+	NEOERR *err = db_exec(&req->app->db, req->arena, &r, SQL_GENERATION, "");
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	*out = r.nrows && db_cell(&r, 0, 0) ? db_cell(&r, 0, 0) : "0";
+	return STATUS_OK;
+}
+
+NEOERR *page_cache_serve(struct request *req, const char *key_in, int fresh_ms,
 			 page_build_fn build, const void *ctx_in, size_t ctx_size)
 {
 	void *ctx = memcpy(arena_alloc(req->arena, ctx_size ? ctx_size : 1), ctx_in, ctx_size);
+	const char *generation = "0";
+	NEOERR *gerr = page_cache_generation(req, &generation);
+	if (gerr != STATUS_OK)
+		return nerr_pass(gerr);
+	const char *key = arena_printf(req->arena, "g%s:%s", generation, key_in);
 	struct cache *c = &req->app->cache;
 	size_t len = 0;
 	char *v = cache_get(c, req->arena, key, &len);

@@ -11,8 +11,10 @@ struct request;
 /* Renders the response into req->resp (status, content type, body). */
 typedef NEOERR *(*page_build_fn)(struct request *req, void *ctx);
 
-/* Serve `key` from the cache or build it. Only 200 responses are stored.
- * Keys must be ≤ 200 bytes of printable ASCII; see page_cache_key() for user input.
+/* Serve `key` from the cache or build it. Only 200 responses are stored. The catalogue
+ * generation (bumped by triggers on every catalogue edit) is prefixed to the key, so an edit
+ * is visible on the next request; freshness (fresh_ms) bounds seat availability.
+ * Keys must be ≤ 180 bytes of printable ASCII; see page_cache_key() for user input.
  * `ctx` (ctx_size bytes) is copied: a rebuild may run after the handler has returned. */
 NEOERR *page_cache_serve(struct request *req, const char *key, int fresh_ms,
 			 page_build_fn build, const void *ctx, size_t ctx_size);
