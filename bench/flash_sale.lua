@@ -1,0 +1,94 @@
+-- bench/flash_sale.lua: the wrk side of bench/flash_sale. Every request books two seats of
+-- the flash-sale event with POST /api/v1/bookings (test card pm_card_visa).
+--
+-- The seats come from FLASH_PAIRS, a file of shuffled seat pairs ("12 345" a line; the same
+-- file drives bench/direct_sql.c). Each of the FLASH_THREADS wrk threads walks
+-- FLASH_REGIONS cursors round the list, taking turns; the cursors of all threads start
+-- evenly spread and interleaved, so buyers sell disjoint regions at first and then run into
+-- each other's, where they compete for the same pairs and lose with a 409 — until the script
+-- that runs wrk sees the event sold out and stops it with SIGINT.
+--
+-- done() prints one line, "flash: key=value ...", with the counts by status and the latency
+-- percentiles (microseconds) over all booking requests.
+
+local function env(name, default)
+   local v = os.getenv(name) or default
+   if v == nil then error(name .. " is not set (run bench/flash_sale)") end
+   return v
+end
+
+local event_id = env("FLASH_EVENT")
+local pairs_file = env("FLASH_PAIRS")
+local nthreads = tonumber(env("FLASH_THREADS"))
+local regions = tonumber(env("FLASH_REGIONS", "8"))
+
+local threads = {}
+local created = 0
+
+function setup(thread)
+   thread:set("id", created)
+   created = created + 1
+   table.insert(threads, thread)
+end
+
+local bodies, cursors, turn, n
+
+function init(args)
+   bodies = {}
+   for line in io.lines(pairs_file) do
+      local a, b = line:match("^(%d+)%s+(%d+)")
+      if a then
+         bodies[#bodies + 1] = '{"eventId":' .. event_id .. ',"ticketIds":[' .. a .. ',' .. b ..
+            '],"paymentInfo":{"provider":"test","paymentMethod":"pm_card_visa"}}'
+      end
+   end
+   n = #bodies
+   local total = nthreads * regions
+   cursors = {}
+   for r = 0, regions - 1 do
+      -- region r*nthreads+id: neighbouring regions belong to different threads
+      cursors[r + 1] = math.floor((r * nthreads + id) * n / total) + 1
+   end
+   turn = 0
+   s201, s409, s503, s5xx, sother = 0, 0, 0, 0, 0
+end
+
+local headers = { ["Content-Type"] = "application/json" }
+
+function request()
+   turn = turn % regions + 1
+   local i = cursors[turn]
+   cursors[turn] = i % n + 1
+   return wrk.format("POST", "/api/v1/bookings", headers, bodies[i])
+end
+
+function response(status, hdrs, body)
+   if status == 201 then
+      s201 = s201 + 1
+   elseif status == 409 then
+      s409 = s409 + 1
+   elseif status == 503 then
+      s503 = s503 + 1
+   elseif status >= 500 then
+      s5xx = s5xx + 1
+   else
+      sother = sother + 1
+   end
+end
+
+function done(summary, latency, requests)
+   local c = { s201 = 0, s409 = 0, s503 = 0, s5xx = 0, sother = 0 }
+   for _, t in ipairs(threads) do
+      for k, _ in pairs(c) do
+         c[k] = c[k] + (t:get(k) or 0)
+      end
+   end
+   local e = summary.errors
+   io.write(string.format(
+      "flash: s201=%d s409=%d s503=%d s5xx=%d other=%d requests=%d duration_us=%d " ..
+      "p50_us=%d p90_us=%d p99_us=%d max_us=%d connect_errors=%d read_errors=%d " ..
+      "write_errors=%d timeouts=%d\n",
+      c.s201, c.s409, c.s503, c.s5xx, c.sother, summary.requests, summary.duration,
+      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+      e.connect, e.read, e.write, e.timeout))
+end
