@@ -12,16 +12,6 @@
 
 #define FUZZ_ROUNDS 20000
 
-static uint64_t fuzz_state;
-
-static uint64_t fuzz_next(void)
-{
-	/* xorshift64*: fixed seed, so a failure reproduces exactly. */
-	fuzz_state ^= fuzz_state >> 12;
-	fuzz_state ^= fuzz_state << 25;
-	fuzz_state ^= fuzz_state >> 27;
-	return fuzz_state * 2685821657736338717ULL;
-}
 
 static const char *const SEEDS[] = {
 	"a=1&b=2", "q=caf%C3%A9+m%C3%BCller&page=2", "x=%zz", "k=%00", "%ff=1", "a=1&&b=&=c",
@@ -33,29 +23,29 @@ static const char *const SEEDS[] = {
 
 static size_t fuzz_input(char *buf, size_t cap)
 {
-	uint64_t r = fuzz_next();
+	uint64_t r = unit_rng_next();
 	size_t len;
 	if (r % 3 == 0) {
 		/* pure random bytes, biased to the characters parsers care about */
 		static const char alphabet[] = "=&;%+ \"{}[]:,\\/0123456789abcdefABCDEF\x00\x80\xc3\xa9\xff\xed";
-		len = (size_t)(fuzz_next() % cap);
+		len = (size_t)(unit_rng_next() % cap);
 		for (size_t i = 0; i < len; i++)
-			buf[i] = alphabet[fuzz_next() % (sizeof alphabet - 1)];
+			buf[i] = alphabet[unit_rng_next() % (sizeof alphabet - 1)];
 	} else {
 		/* a seed with a few byte flips, insertions and truncations */
-		const char *seed = SEEDS[fuzz_next() % (sizeof SEEDS / sizeof SEEDS[0])];
+		const char *seed = SEEDS[unit_rng_next() % (sizeof SEEDS / sizeof SEEDS[0])];
 		len = strlen(seed);
 		memcpy(buf, seed, len);
-		int edits = (int)(fuzz_next() % 4);
+		int edits = (int)(unit_rng_next() % 4);
 		for (int e = 0; e < edits && len > 0; e++) {
-			size_t pos = (size_t)(fuzz_next() % len);
-			switch (fuzz_next() % 3) {
-			case 0: buf[pos] = (char)fuzz_next(); break;
+			size_t pos = (size_t)(unit_rng_next() % len);
+			switch (unit_rng_next() % 3) {
+			case 0: buf[pos] = (char)unit_rng_next(); break;
 			case 1: len = pos; break;
 			default:
 				if (len + 1 < cap) {
 					memmove(buf + pos + 1, buf + pos, len - pos);
-					buf[pos] = (char)fuzz_next();
+					buf[pos] = (char)unit_rng_next();
 					len++;
 				}
 			}
@@ -93,7 +83,7 @@ static const struct route FUZZ_ROUTES[] = {
 
 START_TEST(fuzz_parsers_and_router)
 {
-	fuzz_state = 0x9E3779B97F4A7C15ULL;
+	unit_rng_state = 0x9E3779B97F4A7C15ULL;
 	char buf[600];
 	for (int round = 0; round < FUZZ_ROUNDS; round++) {
 		size_t len = fuzz_input(buf, sizeof buf - 1);

@@ -493,16 +493,6 @@ END_TEST
 
 #define FUZZ_ROUNDS 20000
 
-static uint64_t fuzz_state;
-
-static uint64_t fuzz_next(void)
-{
-	/* xorshift64*: fixed seed, so a failure reproduces exactly. */
-	fuzz_state ^= fuzz_state >> 12;
-	fuzz_state ^= fuzz_state << 25;
-	fuzz_state ^= fuzz_state >> 27;
-	return fuzz_state * 2685821657736338717ULL;
-}
 
 /* Characters a shopper (or a fuzzer) might type: operators, LIKE wildcards, white space of
  * several kinds, letters that fold, combining marks, CJK, emoji, punctuation and symbols. */
@@ -522,18 +512,18 @@ static const char *const FUZZ_PIECES[] = {
 static size_t fuzz_query(char *buf, size_t cap)
 {
 	size_t len = 0;
-	if (fuzz_next() % 4 == 0) {
+	if (unit_rng_next() % 4 == 0) {
 		/* raw bytes: most are not valid UTF-8, which parse.c would have refused */
-		size_t n = (size_t)(fuzz_next() % 64);
+		size_t n = (size_t)(unit_rng_next() % 64);
 		for (size_t i = 0; i < n && len + 1 < cap; i++) {
-			char c = (char)fuzz_next();
+			char c = (char)unit_rng_next();
 			if (c != '\0')
 				buf[len++] = c;
 		}
 	} else {
-		int pieces = (int)(fuzz_next() % 120);
+		int pieces = (int)(unit_rng_next() % 120);
 		for (int i = 0; i < pieces; i++) {
-			const char *p = FUZZ_PIECES[fuzz_next() % UNIT_ROWS(FUZZ_PIECES)];
+			const char *p = FUZZ_PIECES[unit_rng_next() % UNIT_ROWS(FUZZ_PIECES)];
 			size_t n = strlen(p);
 			if (len + n + 1 > cap)
 				break;
@@ -639,7 +629,7 @@ static void check_query(const char *raw, size_t raw_len, const struct search_que
 
 START_TEST(test_fuzz_query)
 {
-	fuzz_state = 0x5EA5C4ULL * 0x9E3779B97F4A7C15ULL;
+	unit_rng_state = 0x5EA5C4ULL * 0x9E3779B97F4A7C15ULL;
 	char buf[1200];
 	int checked = 0;
 	for (int round = 0; round < FUZZ_ROUNDS; round++) {

@@ -3,6 +3,7 @@
 #ifndef BOXOFFICE_UNIT_H
 #define BOXOFFICE_UNIT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <check.h>
 
 /* Rows in a table of test cases (arrays only, never pointers). */
@@ -16,5 +17,16 @@ Suite *csrf_suite(void);
 Suite *search_suite(void);
 /* test_fuzz.c (another room): declared here, run once it is listed in Makefile.am. */
 Suite *fuzz_suite(void);
+
+/* The fuzz loops' random numbers: xorshift64* from a fixed seed (set unit_rng_state first),
+ * so any failure reproduces exactly. */
+extern uint64_t unit_rng_state;
+static inline uint64_t unit_rng_next(void)
+{
+	unit_rng_state ^= unit_rng_state >> 12;
+	unit_rng_state ^= unit_rng_state << 25;
+	unit_rng_state ^= unit_rng_state >> 27;
+	return unit_rng_state * 2685821657736338717ULL;
+}
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include "unit.h"
 
+uint64_t unit_rng_state = 1;
+
 int main(void)
 {
 	SRunner *sr = srunner_create(arena_suite());
