@@ -211,42 +211,30 @@ void event_filters_where(const struct event_filters *f, struct arena *a, struct 
 	}
 }
 
-static void query_add(struct buf *b, const char *key, const char *value)
+static void query_add(struct arena *a, struct buf *b, const char *key, const char *value)
 {
-	static const char HEX[] = "0123456789ABCDEF";
-	buf_printf(b, "%s%s=", b->len ? "&" : "", key);
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			char c = (char)*p;
-			buf_append(b, &c, 1);
-		} else if (*p == ' ') {
-			buf_append(b, "+", 1);
-		} else {
-			char esc[3] = { '%', HEX[*p >> 4], HEX[*p & 15] };
-			buf_append(b, esc, 3);
-		}
-	}
+	buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, http_url_encode(a, value));
 }
 
 const char *event_filters_query(struct request *req, const struct event_filters *f)
 {
 	struct buf b = { 0 };
 	if (f->category)
-		query_add(&b, "category", f->category);
+		query_add(req->arena, &b, "category", f->category);
 	if (f->start_date)
-		query_add(&b, "startDate", f->start_date);
+		query_add(req->arena, &b, "startDate", f->start_date);
 	if (f->end_date)
-		query_add(&b, "endDate", f->end_date);
+		query_add(req->arena, &b, "endDate", f->end_date);
 	if (f->location)
-		query_add(&b, "location", f->location);
+		query_add(req->arena, &b, "location", f->location);
 	if (f->venue_id)
-		query_add(&b, "venue", arena_printf(req->arena, "%lld", f->venue_id));
+		query_add(req->arena, &b, "venue", arena_printf(req->arena, "%lld", f->venue_id));
 	if (f->sort == EVENT_SORT_POPULARITY)
-		query_add(&b, "sort", "popularity");
+		query_add(req->arena, &b, "sort", "popularity");
 	else if (f->sort == EVENT_SORT_DATE && http_query(req, "query"))
-		query_add(&b, "sort", "date");
+		query_add(req->arena, &b, "sort", "date");
 	if (f->page_size != EVENT_FILTERS_PAGE_SIZE)
-		query_add(&b, "pageSize", arena_printf(req->arena, "%d", f->page_size));
+		query_add(req->arena, &b, "pageSize", arena_printf(req->arena, "%d", f->page_size));
 	const char *out = arena_strdup(req->arena, b.data ? b.data : "");
 	buf_free(&b);
 	return out;

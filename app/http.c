@@ -1,7 +1,9 @@
 /* http: small accessors handlers use on a struct request. */
+#include <ctype.h>
 #include <string.h>
 #include "http.h"
 #include "app.h"
+#include "arena.h"
 #include "csrf.h"
 #include "parse.h"
 #include "render.h"
@@ -53,4 +55,24 @@ const char *http_csrf_token(struct request *req)
 	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
 	hdf_set_value(render_hdf(req), "CSRF.Token", req->csrf_token);
 	return req->csrf_token;
+}
+
+const char *http_url_encode(struct arena *a, const char *s)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	char *out = arena_alloc(a, strlen(s) * 3 + 1);
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			out[n++] = (char)*p;
+		} else if (*p == ' ') {
+			out[n++] = '+';
+		} else {
+			out[n++] = '%';
+			out[n++] = HEX[*p >> 4];
+			out[n++] = HEX[*p & 15];
+		}
+	}
+	out[n] = '\0';
+	return out;
 }

@@ -64,6 +64,8 @@ const char *http_cookie(const struct request *req, const char *key);
 /* Path capture (e.g. "id" of /events/{id}), or NULL. */
 const char *http_capture(const struct request *req, const char *name);
 bool http_is_api(const struct request *req);
+/* `s` form-urlencoded for a query string value (unreserved bytes kept, space as '+'). */
+const char *http_url_encode(struct arena *a, const char *s);
 /* The CSRF token a page's forms must carry. Issues the browser's CSRF cookie on first use,
  * so pages without forms set no cookie (and stay cacheable). Also sets CSRF.Token in the HDF. */
 const char *http_csrf_token(struct request *req);

@@ -475,26 +475,6 @@ struct search_request {
 	struct event_filters f;
 };
 
-static const char *url_encode(struct arena *a, const char *s)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-	char *out = arena_alloc(a, strlen(s) * 3 + 1);
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			out[n++] = (char)*p;
-		} else if (*p == ' ') {
-			out[n++] = '+';
-		} else {
-			out[n++] = '%';
-			out[n++] = HEX[*p >> 4];
-			out[n++] = HEX[*p & 15];
-		}
-	}
-	out[n] = '\0';
-	return out;
-}
-
 /* Search.* for the templates: the query for the search box and the filter form (which then
  * posts back to /search), and the query string that pagination links carry. */
 static void search_hdf(struct request *req, const struct search_request *s)
@@ -504,7 +484,7 @@ static void search_hdf(struct request *req, const struct search_request *s)
 	hdf_set_value(hdf, "Search.Query", s->q.text);
 	const char *filters = event_filters_query(req, &s->f);
 	hdf_set_value(hdf, "Search.Link", arena_printf(req->arena, "query=%s%s%s",
-			  url_encode(req->arena, s->q.text), filters[0] ? "&" : "", filters));
+			  http_url_encode(req->arena, s->q.text), filters[0] ? "&" : "", filters));
 	hdf_set_value(hdf, "Page.Title", arena_printf(req->arena, "Results for “%s”", s->q.text));
 }
 
