@@ -38,10 +38,10 @@ NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request
 }
 
 static NEOERR *booking_confirm(struct app *app, struct arena *a, long long booking_id,
-			       enum confirm_outcome *out)
+			       const struct confirm_payment *paid, enum confirm_outcome *out)
 {
 	for (int attempt = 0;; attempt++) {
-		NEOERR *err = db_bookings_confirm(&app->db, a, booking_id, out);
+		NEOERR *err = db_bookings_confirm(&app->db, a, booking_id, paid, out);
 		if (err == STATUS_OK || attempt + 1 >= BOOKING_LOCK_RETRIES * 2 ||
 		    !(nerr_match(err, NERR_LOCK) || nerr_match(err, ERR_UNAVAILABLE)))
 			return nerr_pass(err);
@@ -58,12 +58,10 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 {
 	long long event_id = held->event_id;
 	memset(out, 0, sizeof *out);
-	long long payment_id = 0;
+	long long payment_id = held->held_payment_id;
 	enum payment_claim claim = CLAIM_NOT_PAYABLE;
-	NEOERR *err;
-	if (held->just_held) {
-		err = db_payments_start(&app->db, held->booking_id, event_id, provider->name,
-					held->total_cents, held->currency, &payment_id);
+	NEOERR *err = STATUS_OK;
+	if (payment_id > 0) {
 		claim = CLAIM_OK;
 	} else {
 		for (int attempt = 0;; attempt++) {
@@ -79,11 +77,21 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	}
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	if (claim != CLAIM_OK) {
-		out->outcome = claim == CLAIM_IN_PROGRESS ? BOOKING_IN_PROGRESS : BOOKING_NOT_PAYABLE;
-		out->message = claim == CLAIM_IN_PROGRESS
-			? "A payment for this booking is already being processed."
-			: "This booking can no longer be paid.";
+	switch (claim) {
+	case CLAIM_OK:
+		break;
+	case CLAIM_IN_PROGRESS:
+		out->outcome = BOOKING_IN_PROGRESS;
+		out->message = "A payment for this booking is already being processed.";
+		return STATUS_OK;
+	case CLAIM_NOT_PAYABLE:
+		out->outcome = BOOKING_NOT_PAYABLE;
+		out->message = "This booking can no longer be paid.";
+		return STATUS_OK;
+	case CLAIM_CHANGED:
+		out->outcome = BOOKING_CHANGED;
+		out->message = "Your seats changed (in another window?) since this page was shown. "
+			       "Nothing was charged: check the seats and total, then pay again.";
 		return STATUS_OK;
 	}
 	struct payment_charge charge = {
@@ -110,16 +118,18 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 			err = db_bookings_release(&app->db, held->booking_id, "failed");
 		return nerr_pass(err);
 	}
-	err = db_payments_finish(&app->db, payment_id, "succeeded", paid.provider_ref, NULL);
-	if (err != STATUS_OK)
-		log_error("booking %lld: payment %lld succeeded (%s) but recording it failed",
-			  held->booking_id, payment_id, paid.provider_ref);
-	nerr_ignore(&err);
+	/* The success is recorded in the confirm transaction (one commit, not two). */
+	struct confirm_payment record = { payment_id, paid.provider_ref };
 	enum confirm_outcome confirmed;
-	err = booking_confirm(app, a, held->booking_id, &confirmed);
+	err = booking_confirm(app, a, held->booking_id, &record, &confirmed);
 	if (err != STATUS_OK) {
-		log_error("booking %lld: paid (%s) but not confirmed yet; the hold keeps the seats",
-			  held->booking_id, paid.provider_ref);
+		/* Still record that money moved, so the sweep refunds it if the hold then expires
+		 * unconfirmed (db_payments_orphans). */
+		NEOERR *rec = db_payments_finish(&app->db, payment_id, "succeeded", paid.provider_ref, NULL);
+		log_error("booking %lld: paid (%s) but not confirmed yet%s; the hold keeps the seats",
+			  held->booking_id, paid.provider_ref,
+			  rec == STATUS_OK ? "" : ", and recording the payment failed too");
+		nerr_ignore(&rec);
 		return nerr_pass(err);
 	}
 	if (confirmed == CONFIRM_LOST) {

@@ -18,7 +18,7 @@ NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request
 		     struct hold_result *out);
 
 enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD,
-		    BOOKING_IN_PROGRESS, BOOKING_NOT_PAYABLE };
+		    BOOKING_IN_PROGRESS, BOOKING_NOT_PAYABLE, BOOKING_CHANGED };
 
 struct booking_payment {
 	enum booking_paid outcome;
@@ -34,9 +34,10 @@ struct booking_charge {
 	const char *currency;
 	const char *buyer_name;      /* optional: recorded with the payment attempt */
 	const char *buyer_email;
-	/* Held by this very request (the API): nobody else knows its token yet, so no other
-	 * payment attempt can race this one and the claim transaction is skipped. */
-	bool just_held;
+	/* Held by this very request (the API), with its payment attempt recorded in the hold
+	 * transaction (hold_request.payment_provider): nobody else knows its token yet, so no
+	 * other attempt can race this one and the claim transaction is skipped. 0 otherwise. */
+	long long held_payment_id;
 };
 
 /* Charge the held booking and confirm it. A decline releases the hold at once when

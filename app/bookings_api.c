@@ -224,6 +224,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		.hold_seconds = req->app->cfg->hold_seconds,
 		.buyer_name = b->buyer_name,
 		.buyer_email = b->buyer_email,
+		.payment_provider = b->provider->name,
 	};
 	struct hold_result held;
 	NEOERR *err = booking_hold(req->app, req->arena, &rq, &held);
@@ -240,7 +241,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	}
 	struct booking_payment paid;
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
-				       held.total_cents, held.currency, NULL, NULL, true };
+				       held.total_cents, held.currency, NULL, NULL, held.payment_id };
 	err = booking_pay(req->app, req->arena, &what, b->provider, b->payment_method, true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
@@ -259,6 +260,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		break;
 	case BOOKING_IN_PROGRESS:
 	case BOOKING_NOT_PAYABLE:
+	case BOOKING_CHANGED:
 		error_json(req, 409, "conflict", paid.message, NULL, NULL);
 		break;
 	}

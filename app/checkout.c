@@ -176,7 +176,7 @@ NEOERR *checkout_pay(struct request *req)
 		return nerr_pass(checkout_render(req, &v));
 	}
 	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents,
-				       v.currency, name, email, false };
+				       v.currency, name, email, 0 };
 	struct booking_payment paid;
 	err = booking_pay(req->app, req->arena, &what, &payments_test_provider, method, false, &paid);
 	if (err != STATUS_OK)

@@ -141,15 +141,19 @@ static NEOERR *hold_take_standing(struct db *db, struct arena *a, const struct h
 	return STATUS_OK;
 }
 
+/* The hold's expiry is fixed here, before the transaction, so the booking row and its tickets
+ * get the same value without reading it back. */
 static const char SQL_EVENT_ON_SALE[] =
-	"SELECT currency, status = 'published' AND starts_at > UTC_TIMESTAMP() FROM events"
+	"SELECT currency, status = 'published' AND starts_at > UTC_TIMESTAMP(),"
+	" DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL ? SECOND, '%Y-%m-%d %H:%i:%s') FROM events"
 	" WHERE event_id = ?";
 static const char SQL_INSERT_BOOKING[] =
 	"INSERT INTO bookings (event_id, booking_code, access_token_hash, buyer_name, buyer_email,"
-	" total_price_cents, currency, payment_status, expires_at, idempotency_key)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', UTC_TIMESTAMP() + INTERVAL ? SECOND, ?)";
-static const char SQL_BOOKING_EXPIRY[] =
-	"SELECT DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM bookings WHERE booking_id = ?";
+	" total_price_cents, ticket_count, currency, payment_status, expires_at, idempotency_key)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)";
+static const char SQL_PAYMENT_START[] =
+	"INSERT INTO payments (booking_id, event_id, provider, amount_cents, currency)"
+	" VALUES (?, ?, ?, ?, ?)";
 
 static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_request *rq,
 			   struct hold_result *out)
@@ -161,17 +165,20 @@ static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_req
 	for (int i = 0; i < out->ntickets; i++)
 		out->total_cents += out->tickets[i].price_cents;
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_INSERT_BOOKING, "isbssisis", rq->event_id,
+	NEOERR *err = db_exec(db, a, &r, SQL_INSERT_BOOKING, "isbssiisss", rq->event_id,
 			      out->booking_code, (const char *)hash, sizeof hash, rq->buyer_name,
-			      rq->buyer_email, out->total_cents, out->currency,
-			      (long long)rq->hold_seconds, rq->idempotency_key);
+			      rq->buyer_email, out->total_cents, (long long)out->ntickets, out->currency,
+			      out->expires_at, rq->idempotency_key);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	out->booking_id = (long long)r.insert_id;
-	err = db_exec(db, a, &r, SQL_BOOKING_EXPIRY, "i", out->booking_id);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	out->expires_at = db_cell(&r, 0, 0);
+	if (rq->payment_provider) {
+		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", out->booking_id, rq->event_id,
+			      rq->payment_provider, out->total_cents, out->currency);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		out->payment_id = (long long)r.insert_id;
+	}
 	struct sql_builder *sb = sql_new(a);
 	sql_add(sb, "UPDATE tickets SET status = 'reserved', booking_id = ?, hold_expires_at = ?"
 		    " WHERE ticket_id IN (");
@@ -196,7 +203,8 @@ NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_reque
 	out->unavailable = arena_zalloc(a, sizeof(struct held_ticket) * (size_t)(rq->nticket_ids + 1));
 
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_EVENT_ON_SALE, "i", rq->event_id);
+	NEOERR *err = db_exec(db, a, &r, SQL_EVENT_ON_SALE, "ii", (long long)rq->hold_seconds,
+			      rq->event_id);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (r.nrows == 0) {
@@ -210,6 +218,7 @@ NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_reque
 		return STATUS_OK;
 	}
 	out->currency = db_cell(&r, 0, 0);
+	out->expires_at = db_cell(&r, 0, 2);
 
 	err = db_begin(db);
 	if (err != STATUS_OK)
@@ -254,36 +263,70 @@ fail:
 }
 
 static const char SQL_LOCK_BOOKING[] =
-	"SELECT payment_status, total_price_cents FROM bookings WHERE booking_id = ? FOR UPDATE";
+	"SELECT payment_status, total_price_cents, ticket_count FROM bookings"
+	" WHERE booking_id = ? FOR UPDATE";
 static const char SQL_LOCK_BOOKING_TICKETS[] =
 	"SELECT ticket_id, status, price_cents, event_id FROM tickets WHERE booking_id = ?"
 	" ORDER BY ticket_id FOR UPDATE";
 static const char SQL_SELL_TICKETS[] =
 	"UPDATE tickets SET status = 'sold', hold_expires_at = NULL"
 	" WHERE booking_id = ? AND status = 'reserved'";
-static const char SQL_ISSUE_ITEM[] =
-	"INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents, ticket_code)"
-	" VALUES (?, ?, ?, ?, ?)";
 static const char SQL_BOOKING_STATUS[] =
 	"UPDATE bookings SET payment_status = ?, updated_at = UTC_TIMESTAMP(),"
 	" expires_at = IF(? = 'confirmed', NULL, expires_at) WHERE booking_id = ?";
 static const char SQL_RELEASE_TICKETS[] =
 	"UPDATE tickets SET status = 'available', booking_id = NULL, hold_expires_at = NULL"
 	" WHERE booking_id = ? AND status = 'reserved'";
+static const char SQL_PAYMENT_FINISH[] =
+	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
+	" WHERE payment_id = ?";
+
+/* One e-ticket per sold ticket, in one statement. */
+static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long booking_id,
+				   const struct db_result *t)
+{
+	struct sql_builder *sb = sql_new(a);
+	sql_add(sb, "INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents, ticket_code)"
+		    " VALUES ");
+	for (int i = 0; i < t->nrows; i++) {
+		unsigned char raw[16];
+		randombytes_buf(raw, sizeof raw);
+		char *code = arena_alloc(a, 33);
+		sodium_bin2hex(code, 33, raw, sizeof raw);
+		sql_add(sb, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+		sql_int(sb, booking_id);
+		sql_int(sb, ll(db_cell(t, i, 3)));
+		sql_int(sb, ll(db_cell(t, i, 0)));
+		sql_int(sb, ll(db_cell(t, i, 2)));
+		sql_str(sb, code);
+	}
+	return nerr_pass(sql_exec(sb, db, a, NULL));
+}
 
 NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
-			    enum confirm_outcome *out)
+			    const struct confirm_payment *paid, enum confirm_outcome *out)
 {
 	NEOERR *err = db_begin(db);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
+	/* The payment row first, before the booking and its tickets: nothing else locks an
+	 * existing payment row and then waits for a booking, so this cannot deadlock, and the
+	 * money that moved is on record whatever the booking turns out to be. */
+	if (paid) {
+		err = db_exec(db, a, NULL, SQL_PAYMENT_FINISH, "sssi", "succeeded", paid->provider_ref,
+			      NULL, paid->payment_id);
+		if (err != STATUS_OK)
+			goto fail;
+	}
 	struct db_result b, t;
 	err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
 	if (err != STATUS_OK)
 		goto fail;
 	const char *status = b.nrows ? db_cell(&b, 0, 0) : "missing";
 	if (strcmp(status, "confirmed") == 0) {
-		db_rollback(db);
+		err = db_commit(db);       /* keeps the payment's record */
+		if (err != STATUS_OK)
+			goto fail;
 		*out = CONFIRM_ALREADY;
 		return STATUS_OK;
 	}
@@ -297,10 +340,9 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 		held_cents += ll(db_cell(&t, i, 2));
 	}
 	/* A hold past its expiry can lose some of its seats to a new buyer (the hold transaction
-	 * takes expired seats) and keep the others: what it still holds then no longer adds up
-	 * to the total that was charged. The booking keeps no ticket count; its total is the
-	 * sum of its tickets' prices at hold time. */
-	if (intact && held_cents != ll(db_cell(&b, 0, 1)))
+	 * takes expired seats) and keep the others: it then holds fewer tickets than it counts,
+	 * and usually less money than its total (not for free seats, hence the count). */
+	if (intact && (t.nrows != ll(db_cell(&b, 0, 2)) || held_cents != ll(db_cell(&b, 0, 1))))
 		intact = false;
 	if (!intact) {
 		/* Paid too late: some seat went to someone else. Nothing is sold; what is still
@@ -316,14 +358,8 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 		return STATUS_OK;
 	}
 	err = db_exec(db, a, NULL, SQL_SELL_TICKETS, "i", booking_id);
-	for (int i = 0; err == STATUS_OK && i < t.nrows; i++) {
-		unsigned char raw[16];
-		randombytes_buf(raw, sizeof raw);
-		char code[33];
-		sodium_bin2hex(code, sizeof code, raw, sizeof raw);
-		err = db_exec(db, a, NULL, SQL_ISSUE_ITEM, "iiiis", booking_id, ll(db_cell(&t, i, 3)),
-			      ll(db_cell(&t, i, 0)), ll(db_cell(&t, i, 2)), code);
-	}
+	if (err == STATUS_OK)
+		err = confirm_issue_items(db, a, booking_id, &t);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "confirmed", "confirmed", booking_id);
 	if (err == STATUS_OK)
@@ -421,27 +457,6 @@ NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 	return STATUS_OK;
 }
 
-static const char SQL_PAYMENT_START[] =
-	"INSERT INTO payments (booking_id, event_id, provider, amount_cents, currency)"
-	" VALUES (?, ?, ?, ?, ?)";
-static const char SQL_PAYMENT_FINISH[] =
-	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
-	" WHERE payment_id = ?";
-
-NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
-			  const char *provider, long long amount_cents, const char *currency,
-			  long long *payment_id)
-{
-	struct arena *a = arena_new();
-	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
-			      amount_cents, currency);
-	if (err == STATUS_OK)
-		*payment_id = (long long)r.insert_id;
-	arena_destroy(a);
-	return nerr_pass(err);
-}
-
 /* An attempt still 'pending' after two minutes belongs to a worker that died mid-charge;
  * it no longer blocks a new one (the test provider's charges are idempotent per attempt). */
 static const char SQL_PAYMENT_IN_FLIGHT[] =
@@ -461,6 +476,10 @@ NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_i
 		err = db_exec(db, a, &r, SQL_LOCK_BOOKING, "i", booking_id);
 	if (err != STATUS_OK || r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "pending") != 0)
 		goto done;
+	if (ll(db_cell(&r, 0, 1)) != amount_cents) {
+		*claim = CLAIM_CHANGED;
+		goto done;
+	}
 	err = db_exec(db, a, &r, SQL_PAYMENT_IN_FLIGHT, "i", booking_id);
 	if (err != STATUS_OK)
 		goto done;

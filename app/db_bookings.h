@@ -27,6 +27,9 @@ struct hold_request {
 	const char *buyer_name;          /* optional at hold time */
 	const char *buyer_email;
 	const char *idempotency_key;     /* optional */
+	/* Optional: record a pending payment attempt of the total with this provider in the
+	 * hold transaction itself (the API charges at once: one commit fewer per booking). */
+	const char *payment_provider;
 };
 
 enum hold_outcome { HOLD_OK, HOLD_UNAVAILABLE, HOLD_INVALID };
@@ -50,6 +53,7 @@ struct hold_result {
 	int ntickets;
 	struct held_ticket *unavailable; /* the requested tickets someone else has */
 	int nunavailable;
+	long long payment_id;            /* the attempt recorded when rq->payment_provider */
 };
 
 NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_request *rq,
@@ -57,11 +61,18 @@ NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_reque
 
 enum confirm_outcome { CONFIRM_OK, CONFIRM_ALREADY, CONFIRM_LOST };
 
-/* Paid: tickets sold, booking confirmed, e-ticket items issued. CONFIRM_LOST when the hold
- * was lost (expired and taken): the booking is failed, its remaining seats released, and
- * the caller must refund. */
+/* The charge that paid for a booking, recorded as succeeded in the confirm transaction. */
+struct confirm_payment {
+	long long payment_id;
+	const char *provider_ref;
+};
+
+/* Paid: tickets sold, booking confirmed, e-ticket items issued, and the payment attempt
+ * `paid` (when not NULL) marked succeeded — all in one transaction. CONFIRM_LOST when the
+ * hold was lost (expired and taken): the booking is failed, its remaining seats released,
+ * the payment still marked succeeded, and the caller must refund. */
 NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
-			    enum confirm_outcome *out);
+			    const struct confirm_payment *paid, enum confirm_outcome *out);
 
 /* Release a pending booking's seats now (declined payment, shopper gave up). */
 NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status);
@@ -98,16 +109,12 @@ void db_bookings_token_hash(const char *token, unsigned char hash[32]);
 
 
 
-/* Record a payment attempt (autocommit) for a booking no other request can be paying. */
-NEOERR *db_payments_start(struct db *db, long long booking_id, long long event_id,
-			  const char *provider, long long amount_cents, const char *currency,
-			  long long *payment_id);
-
-enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE };
+enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE, CLAIM_CHANGED };
 
 /* Start a payment attempt under the booking's row lock, so one booking has at most one
  * attempt in flight (double-clicked "Pay" buttons charge once). Records the buyer's details
- * in the same transaction when given. CLAIM_NOT_PAYABLE: the booking is no longer pending. */
+ * in the same transaction when given. CLAIM_NOT_PAYABLE: the booking is no longer pending;
+ * CLAIM_CHANGED: its total is no longer `amount_cents` (the seats were changed meanwhile). */
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, long long amount_cents, const char *currency,
 			  const char *buyer_name, const char *buyer_email,

@@ -1,9 +1,10 @@
 /* direct_sql: the flash-sale baseline for bench/flash_sale. N threads, each with its own
  * MariaDB connection, book pairs of seats with exactly the SQL of app/db_bookings.c — the hold
  * transaction (tickets locked FOR UPDATE in ticket_id order, pending booking inserted, tickets
- * reserved), then the confirm transaction (booking and tickets locked, tickets sold, e-ticket
- * items issued, booking confirmed) — with the same session settings and the same bounded,
- * jittered retry on deadlock / lock wait timeout, but no HTTP, no FastCGI and no payment.
+ * reserved, payment attempt recorded), then the confirm transaction (booking and tickets
+ * locked, payment marked succeeded, tickets sold, e-ticket items issued, booking confirmed) —
+ * with the same session settings and the same bounded, jittered retry on deadlock / lock
+ * wait timeout, but no HTTP, no FastCGI and no call to a payment gateway.
  *
  *   direct_sql --socket PATH --event ID --pairs FILE [--threads 16] [--database boxoffice]
  *              [--user root] [--lock-wait 5]
@@ -73,13 +74,14 @@ static double now_ms(void)
 
 /* --- prepared statements: the SQL of app/db_bookings.c, for a pair of seats ------------- */
 
-enum { Q_EVENT_ON_SALE, Q_LOCK_SEATS, Q_INSERT_BOOKING, Q_BOOKING_EXPIRY, Q_RESERVE,
-       Q_LOCK_BOOKING, Q_LOCK_BOOKING_TICKETS, Q_SELL_TICKETS, Q_ISSUE_ITEM, Q_BOOKING_STATUS,
-       NQ };
+enum { Q_EVENT_ON_SALE, Q_LOCK_SEATS, Q_INSERT_BOOKING, Q_PAYMENT_START, Q_RESERVE,
+       Q_LOCK_BOOKING, Q_LOCK_BOOKING_TICKETS, Q_PAYMENT_FINISH, Q_SELL_TICKETS, Q_ISSUE_ITEMS,
+       Q_BOOKING_STATUS, NQ };
 
 static const char *const SQL[NQ] = {
 	[Q_EVENT_ON_SALE] =
-		"SELECT currency, status = 'published' AND starts_at > UTC_TIMESTAMP() FROM events"
+		"SELECT currency, status = 'published' AND starts_at > UTC_TIMESTAMP(),"
+		" DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL ? SECOND, '%Y-%m-%d %H:%i:%s') FROM events"
 		" WHERE event_id = ?",
 	[Q_LOCK_SEATS] =
 		"SELECT ticket_id, event_id, status,"
@@ -87,31 +89,36 @@ static const char *const SQL[NQ] = {
 		" FROM tickets FORCE INDEX (PRIMARY) WHERE ticket_id IN (?,?) ORDER BY ticket_id FOR UPDATE",
 	[Q_INSERT_BOOKING] =
 		"INSERT INTO bookings (event_id, booking_code, access_token_hash, buyer_name, buyer_email,"
-		" total_price_cents, currency, payment_status, expires_at, idempotency_key)"
-		" VALUES (?, ?, ?, NULL, NULL, ?, ?, 'pending', UTC_TIMESTAMP() + INTERVAL ? SECOND, NULL)",
-	[Q_BOOKING_EXPIRY] =
-		"SELECT DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM bookings WHERE booking_id = ?",
+		" total_price_cents, ticket_count, currency, payment_status, expires_at, idempotency_key)"
+		" VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, 'pending', ?, NULL)",
+	[Q_PAYMENT_START] =
+		"INSERT INTO payments (booking_id, event_id, provider, amount_cents, currency)"
+		" VALUES (?, ?, ?, ?, ?)",
 	[Q_RESERVE] =
 		"UPDATE tickets SET status = 'reserved', booking_id = ?, hold_expires_at = ?"
 		" WHERE ticket_id IN (?,?)",
 	[Q_LOCK_BOOKING] =
-		"SELECT payment_status, total_price_cents FROM bookings WHERE booking_id = ? FOR UPDATE",
+		"SELECT payment_status, total_price_cents, ticket_count FROM bookings"
+		" WHERE booking_id = ? FOR UPDATE",
 	[Q_LOCK_BOOKING_TICKETS] =
 		"SELECT ticket_id, status, price_cents, event_id FROM tickets WHERE booking_id = ?"
 		" ORDER BY ticket_id FOR UPDATE",
 	[Q_SELL_TICKETS] =
 		"UPDATE tickets SET status = 'sold', hold_expires_at = NULL"
 		" WHERE booking_id = ? AND status = 'reserved'",
-	[Q_ISSUE_ITEM] =
+	[Q_PAYMENT_FINISH] =
+		"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
+		" WHERE payment_id = ?",
+	[Q_ISSUE_ITEMS] =
 		"INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents, ticket_code)"
-		" VALUES (?, ?, ?, ?, ?)",
+		" VALUES (?,?,?,?,?),(?,?,?,?,?)",
 	[Q_BOOKING_STATUS] =
 		"UPDATE bookings SET payment_status = ?, updated_at = UTC_TIMESTAMP(),"
 		" expires_at = IF(? = 'confirmed', NULL, expires_at) WHERE booking_id = ?",
 };
 
 struct param {
-	enum { P_INT, P_STR } type;
+	enum { P_INT, P_STR, P_NULL } type;
 	long long i;
 	const char *s;
 	unsigned long len;
@@ -143,10 +150,14 @@ static enum outcome check(struct conn *c, MYSQL_STMT *st, int rc, const char *wh
 static enum outcome run(struct conn *c, int q, const struct param *p, int np)
 {
 	MYSQL_STMT *st = c->stmt[q];
-	MYSQL_BIND in[8];
+	MYSQL_BIND in[16];
 	memset(in, 0, sizeof in);
+	if (np > 16)
+		die("statement %d: too many parameters", q);
 	for (int i = 0; i < np; i++) {
-		if (p[i].type == P_INT) {
+		if (p[i].type == P_NULL) {
+			in[i].buffer_type = MYSQL_TYPE_NULL;
+		} else if (p[i].type == P_INT) {
 			in[i].buffer_type = MYSQL_TYPE_LONGLONG;
 			in[i].buffer = (void *)&p[i].i;
 		} else {
@@ -226,16 +237,18 @@ static void random_text(char *out, int n, const char *alphabet)
 enum { BOOKED, TAKEN, GAVE_UP = -1 };
 
 /* The hold transaction of db_bookings_hold for two seats. */
-static enum outcome hold(struct conn *c, const struct pair *p, long long *booking_id, bool *taken)
+static enum outcome hold(struct conn *c, const struct pair *p, long long *booking_id,
+			 long long *payment_id, bool *taken)
 {
-	struct param ev[] = { { P_INT, opt.event_id, 0, 0 } };
-	enum outcome o = run(c, Q_EVENT_ON_SALE, ev, 1);
+	struct param ev[] = { { P_INT, HOLD_SECONDS, 0, 0 }, { P_INT, opt.event_id, 0, 0 } };
+	enum outcome o = run(c, Q_EVENT_ON_SALE, ev, 2);
 	if (o != OK)
 		return o;
 	if (c->nrows != 1 || strcmp(c->cells[0][1], "1") != 0)
 		die("event %lld is not on sale", opt.event_id);
-	char currency[8];
+	char currency[8], expires[CELL];
 	snprintf(currency, sizeof currency, "%.3s", c->cells[0][0]);
+	snprintf(expires, sizeof expires, "%s", c->cells[0][2]);
 
 	if ((o = query(c, "START TRANSACTION")) != OK)
 		return o;
@@ -264,16 +277,18 @@ static enum outcome hold(struct conn *c, const struct pair *p, long long *bookin
 	random_text(token, 32, "0123456789abcdefghijklmnopqrstuvwxyz");
 	struct param ins[] = {
 		{ P_INT, opt.event_id, 0, 0 }, { P_STR, 0, code, 10 }, { P_STR, 0, token, 32 },
-		{ P_INT, total, 0, 0 }, { P_STR, 0, currency, strlen(currency) }, { P_INT, HOLD_SECONDS, 0, 0 },
+		{ P_INT, total, 0, 0 }, { P_INT, 2, 0, 0 }, { P_STR, 0, currency, strlen(currency) },
+		{ P_STR, 0, expires, strlen(expires) },
 	};
-	if ((o = run(c, Q_INSERT_BOOKING, ins, 6)) != OK)
+	if ((o = run(c, Q_INSERT_BOOKING, ins, 7)) != OK)
 		goto fail;
 	*booking_id = (long long)c->insert_id;
-	struct param id[] = { { P_INT, *booking_id, 0, 0 } };
-	if ((o = run(c, Q_BOOKING_EXPIRY, id, 1)) != OK)
+	struct param pay[] = { { P_INT, *booking_id, 0, 0 }, { P_INT, opt.event_id, 0, 0 },
+			       { P_STR, 0, "test", 4 }, { P_INT, total, 0, 0 },
+			       { P_STR, 0, currency, strlen(currency) } };
+	if ((o = run(c, Q_PAYMENT_START, pay, 5)) != OK)
 		goto fail;
-	char expires[CELL];
-	snprintf(expires, sizeof expires, "%s", c->cells[0][0]);
+	*payment_id = (long long)c->insert_id;
 	struct param upd[] = { { P_INT, *booking_id, 0, 0 }, { P_STR, 0, expires, strlen(expires) },
 			       { P_INT, lo, 0, 0 }, { P_INT, hi, 0, 0 } };
 	if ((o = run(c, Q_RESERVE, upd, 4)) != OK)
@@ -287,7 +302,7 @@ fail:
 }
 
 /* The confirm transaction of db_bookings_confirm. */
-static enum outcome confirm(struct conn *c, long long booking_id)
+static enum outcome confirm(struct conn *c, long long booking_id, long long payment_id)
 {
 	enum outcome o = query(c, "START TRANSACTION");
 	if (o != OK)
@@ -308,19 +323,30 @@ static enum outcome confirm(struct conn *c, long long booking_id)
 		memcpy(tickets[i][1], c->cells[i][2], CELL);   /* price_cents */
 		memcpy(tickets[i][2], c->cells[i][3], CELL);   /* event_id */
 	}
+	if (n != 2)
+		die("booking %lld holds %d tickets, not 2", booking_id, n);
+	/* What the test provider's charge id looks like; unique per payment. */
+	char ref[48];
+	int reflen = snprintf(ref, sizeof ref, "direct_ch_%lld", payment_id);
+	struct param paid[] = { { P_STR, 0, "succeeded", 9 }, { P_STR, 0, ref, (unsigned long)reflen },
+				{ P_NULL, 0, 0, 0 }, { P_INT, payment_id, 0, 0 } };
+	if ((o = run(c, Q_PAYMENT_FINISH, paid, 4)) != OK)
+		goto fail;
 	if ((o = run(c, Q_SELL_TICKETS, id, 1)) != OK)
 		goto fail;
-	for (int i = 0; i < n && i < 8; i++) {
-		char code[33];
-		random_text(code, 32, "0123456789abcdef");
-		struct param item[] = {
-			{ P_INT, booking_id, 0, 0 }, { P_INT, strtoll(tickets[i][2], NULL, 10), 0, 0 },
-			{ P_INT, strtoll(tickets[i][0], NULL, 10), 0, 0 },
-			{ P_INT, strtoll(tickets[i][1], NULL, 10), 0, 0 }, { P_STR, 0, code, 32 },
-		};
-		if ((o = run(c, Q_ISSUE_ITEM, item, 5)) != OK)
-			goto fail;
+	char codes[2][33];
+	struct param items[10];
+	for (int i = 0; i < 2; i++) {
+		random_text(codes[i], 32, "0123456789abcdef");
+		struct param *it = &items[i * 5];
+		it[0] = (struct param){ P_INT, booking_id, 0, 0 };
+		it[1] = (struct param){ P_INT, strtoll(tickets[i][2], NULL, 10), 0, 0 };
+		it[2] = (struct param){ P_INT, strtoll(tickets[i][0], NULL, 10), 0, 0 };
+		it[3] = (struct param){ P_INT, strtoll(tickets[i][1], NULL, 10), 0, 0 };
+		it[4] = (struct param){ P_STR, 0, codes[i], 32 };
 	}
+	if ((o = run(c, Q_ISSUE_ITEMS, items, 10)) != OK)
+		goto fail;
 	struct param st[] = { { P_STR, 0, "confirmed", 9 }, { P_STR, 0, "confirmed", 9 },
 			      { P_INT, booking_id, 0, 0 } };
 	if ((o = run(c, Q_BOOKING_STATUS, st, 3)) != OK)
@@ -343,11 +369,11 @@ static void backoff(struct conn *c, int attempt)
 /* One pair: BOOKED, TAKEN (the app's 409), or GAVE_UP when the retries ran out (its 503). */
 static int book(struct conn *c, const struct pair *p, struct stats *s)
 {
-	long long booking_id = 0;
+	long long booking_id = 0, payment_id = 0;
 	bool taken = false;
 	int attempt;
 	for (attempt = 0; attempt < RETRIES; attempt++) {
-		enum outcome o = hold(c, p, &booking_id, &taken);
+		enum outcome o = hold(c, p, &booking_id, &payment_id, &taken);
 		if (o == OK)
 			break;
 		s->lock_retries++;
@@ -358,7 +384,7 @@ static int book(struct conn *c, const struct pair *p, struct stats *s)
 	if (taken)
 		return TAKEN;
 	for (attempt = 0; attempt < RETRIES * 2; attempt++) {
-		if (confirm(c, booking_id) == OK)
+		if (confirm(c, booking_id, payment_id) == OK)
 			return BOOKED;
 		s->lock_retries++;
 		backoff(c, attempt);

@@ -310,16 +310,19 @@ export async function lockTickets(ids) {
 }
 
 // A slow payment gateway, for the bookings of buyers whose name contains `marker`: a trigger
-// makes their payment row's INSERT (booking.c records the attempt before charging, right
-// after the hold commits) wait on a named lock that a second session holds until release().
-// Nobody else's payment is touched; the trigger is dropped on release.
+// makes the UPDATE that records their charge as succeeded — the first statement of the
+// confirm transaction, before it locks the booking or its tickets — wait on a named lock
+// that a second session holds until release(). So the buyer is held up after the hold and
+// the charge, before the confirm, as by a gateway that answers late. Nobody else's payment
+// is touched; the trigger is dropped on release.
 export async function parkPayments(marker) {
   const name = `storm_park_${process.pid}`;
   const s = await session();
   const got = await s.say(`SELECT CONCAT('lock=', GET_LOCK('${name}', 0))`);
   if (!got.includes('lock=1')) throw new Error(`GET_LOCK failed: ${got}`);
-  sql(`CREATE TRIGGER ${name} BEFORE INSERT ON payments FOR EACH ROW
-       SET @parked = IF((SELECT buyer_name FROM bookings WHERE booking_id = NEW.booking_id)
+  sql(`CREATE TRIGGER ${name} BEFORE UPDATE ON payments FOR EACH ROW
+       SET @parked = IF(NEW.status = 'succeeded' AND
+                        (SELECT buyer_name FROM bookings WHERE booking_id = NEW.booking_id)
                         LIKE ${sqlString(`%${marker}%`)},
                         GET_LOCK('${name}', 60) + RELEASE_LOCK('${name}'), 0)`);
   return {
