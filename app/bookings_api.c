@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "admission.h"
 #include "app.h"
 #include "arena.h"
 #include "booking.h"
@@ -269,8 +270,11 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 
 NEOERR *bookings_api_create(struct request *req)
 {
+	NEOERR *err = admission_check(req);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
 	struct booking_body b;
-	NEOERR *err = parse_body(req, &b);
+	err = parse_body(req, &b);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	enum idempotency_state state;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "admission.h"
 #include "app.h"
 #include "arena.h"
 #include "booking.h"
@@ -324,6 +325,14 @@ NEOERR *checkout_hold(struct request *req)
 		const char *message = arena_strdup(req->arena, errors_message(err));
 		nerr_ignore(&err);
 		return nerr_pass(hold_rejected(req, event_id, 400, message, NULL));
+	}
+	err = admission_check(req);
+	if (err != STATUS_OK) {
+		/* The on-sale crowd is bigger than we can serve: say so on the event page with the
+		 * selection still ticked, so "try again" is one click. */
+		const char *message = arena_strdup(req->arena, errors_message(err));
+		nerr_ignore(&err);
+		return nerr_pass(hold_rejected(req, event_id, 503, message, &rq));
 	}
 	struct hold_result held;
 	err = booking_hold(req->app, req->arena, &rq, &held);

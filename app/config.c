@@ -66,6 +66,7 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	cfg->memcached_timeout_ms = hdf_get_int_value(h, "Memcached.TimeoutMs", 50);
 	cfg->hold_seconds = hdf_get_int_value(h, "Booking.HoldMinutes", 10) * 60;
 	cfg->max_tickets = hdf_get_int_value(h, "Booking.MaxTickets", 8);
+	cfg->max_queue_ms = hdf_get_int_value(h, "Booking.MaxQueueMs", 250);
 	cfg->secret_key = config_secret(h, "Secrets.Key", "BOXOFFICE_SECRET_KEY");
 
 	if (cfg->workers < 1 || cfg->workers > 512)
@@ -74,6 +75,8 @@ NEOERR *config_load(struct config *cfg, const char *path)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.HoldMinutes must be 1..1440", path);
 	if (cfg->max_tickets < 1 || cfg->max_tickets > 50)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxTickets must be 1..50", path);
+	if (cfg->max_queue_ms < 0 || cfg->max_queue_ms > 60000)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxQueueMs must be 0..60000", path);
 	if (cfg->max_requests < 0)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.MaxRequests must be >= 0", path);
 	if (cfg->db_socket && *cfg->db_socket == '\0') {

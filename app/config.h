@@ -33,6 +33,7 @@ struct config {
 	/* Booking */
 	int hold_seconds;         /* Booking.HoldMinutes * 60 (default 10 minutes) */
 	int max_tickets;          /* Booking.MaxTickets per booking (default 8) */
+	int max_queue_ms;         /* Booking.MaxQueueMs: shed bookings queued longer (250; 0 = never) */
 	/* Secrets */
 	char *secret_key;         /* Secrets.Key, or env BOXOFFICE_SECRET_KEY: CSRF and link HMACs */
 };

@@ -1,6 +1,7 @@
 /* http: small accessors handlers use on a struct request. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include "http.h"
 #include "app.h"
 #include "arena.h"
@@ -11,6 +12,16 @@
 void http_set_header(struct request *req, const char *name, const char *value)
 {
 	buf_printf(&req->resp.headers, "%s: %s\r\n", name, value);
+}
+
+bool http_has_header(const struct request *req, const char *name)
+{
+	size_t n = strlen(name);
+	const char *line = req->resp.headers.data;
+	for (; line && *line; line = strstr(line, "\r\n"), line = line ? line + 2 : NULL)
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':')
+			return true;
+	return false;
 }
 
 const char *http_query(const struct request *req, const char *key)

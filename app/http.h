@@ -39,6 +39,7 @@ struct request {
 	const char *origin;            /* Origin header (cross-site form checks) */
 	const char *host;              /* Host header */
 	const char *scheme;            /* "http" or "https" */
+	long queued_ms;                /* waited for a worker (admission.h); -1 when unknown */
 	const char *body;
 	size_t body_len;
 	struct param *query;
@@ -57,6 +58,8 @@ struct request {
 };
 
 void http_set_header(struct request *req, const char *name, const char *value);
+/* Whether a response header `name` has been set (names compare case-insensitively). */
+bool http_has_header(const struct request *req, const char *name);
 /* First query / form parameter, or NULL. */
 const char *http_query(const struct request *req, const char *key);
 const char *http_form(const struct request *req, const char *key);

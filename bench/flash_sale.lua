@@ -8,6 +8,11 @@
 -- each other's, where they compete for the same pairs and lose with a 409 — until the script
 -- that runs wrk sees the event sold out and stops it with SIGINT.
 --
+-- Every wrk thread runs exactly one connection (bench/flash_sale passes -t = -c), so the
+-- Lua state of a thread is one shopper's: a 503 (the pool shedding a booking that queued
+-- longer than Booking.MaxQueueMs) carries Retry-After, and the shopper waits that long and
+-- then asks for the same seats again, as a real client does; 201 and 409 move on.
+--
 -- done() prints one line, "flash: key=value ...", with the counts by status and the latency
 -- percentiles (microseconds) over all booking requests.
 
@@ -51,15 +56,26 @@ function init(args)
    end
    turn = 0
    s201, s409, s503, s5xx, sother = 0, 0, 0, 0, 0
+   pause_ms, retry, body = 0, false, nil
+end
+
+function delay()
+   local ms = pause_ms
+   pause_ms = 0
+   return ms
 end
 
 local headers = { ["Content-Type"] = "application/json" }
 
 function request()
-   turn = turn % regions + 1
-   local i = cursors[turn]
-   cursors[turn] = i % n + 1
-   return wrk.format("POST", "/api/v1/bookings", headers, bodies[i])
+   if not retry then
+      turn = turn % regions + 1
+      local i = cursors[turn]
+      cursors[turn] = i % n + 1
+      body = bodies[i]
+   end
+   retry = false
+   return wrk.format("POST", "/api/v1/bookings", headers, body)
 end
 
 function response(status, hdrs, body)
@@ -69,6 +85,10 @@ function response(status, hdrs, body)
       s409 = s409 + 1
    elseif status == 503 then
       s503 = s503 + 1
+      local after = tonumber(hdrs["Retry-After"] or hdrs["retry-after"] or "")
+      if after and after > 0 then
+         pause_ms, retry = math.floor(after * 1000), true
+      end
    elseif status >= 500 then
       s5xx = s5xx + 1
    else

@@ -9,6 +9,7 @@
 /* Rows in a table of test cases (arrays only, never pointers). */
 #define UNIT_ROWS(table) ((int)(sizeof(table) / sizeof((table)[0])))
 
+Suite *admission_suite(void);
 Suite *arena_suite(void);
 Suite *parse_suite(void);
 Suite *router_suite(void);

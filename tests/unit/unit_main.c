@@ -8,6 +8,7 @@ uint64_t unit_rng_state = 1;
 int main(void)
 {
 	SRunner *sr = srunner_create(arena_suite());
+	srunner_add_suite(sr, admission_suite());
 	srunner_add_suite(sr, parse_suite());
 	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, render_suite());
