@@ -281,26 +281,34 @@ static const char SQL_PAYMENT_FINISH[] =
 	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
 	" WHERE payment_id = ?";
 
-/* One e-ticket per sold ticket, in one statement. */
+/* Rows per INSERT of e-tickets: 5 parameters each, within SQL_BUILDER_MAX_PARAMS. */
+#define ITEMS_PER_INSERT 12
+
+/* One e-ticket per sold ticket: one statement for up to ITEMS_PER_INSERT tickets. */
 static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long booking_id,
 				   const struct db_result *t)
 {
-	struct sql_builder *sb = sql_new(a);
-	sql_add(sb, "INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents, ticket_code)"
-		    " VALUES ");
-	for (int i = 0; i < t->nrows; i++) {
-		unsigned char raw[16];
-		randombytes_buf(raw, sizeof raw);
-		char *code = arena_alloc(a, 33);
-		sodium_bin2hex(code, 33, raw, sizeof raw);
-		sql_add(sb, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
-		sql_int(sb, booking_id);
-		sql_int(sb, ll(db_cell(t, i, 3)));
-		sql_int(sb, ll(db_cell(t, i, 0)));
-		sql_int(sb, ll(db_cell(t, i, 2)));
-		sql_str(sb, code);
+	NEOERR *err = STATUS_OK;
+	for (int from = 0; err == STATUS_OK && from < t->nrows; from += ITEMS_PER_INSERT) {
+		int to = from + ITEMS_PER_INSERT < t->nrows ? from + ITEMS_PER_INSERT : t->nrows;
+		struct sql_builder *sb = sql_new(a);
+		sql_add(sb, "INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents,"
+			    " ticket_code) VALUES ");
+		for (int i = from; i < to; i++) {
+			unsigned char raw[16];
+			randombytes_buf(raw, sizeof raw);
+			char *code = arena_alloc(a, 33);
+			sodium_bin2hex(code, 33, raw, sizeof raw);
+			sql_add(sb, i > from ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+			sql_int(sb, booking_id);
+			sql_int(sb, ll(db_cell(t, i, 3)));
+			sql_int(sb, ll(db_cell(t, i, 0)));
+			sql_int(sb, ll(db_cell(t, i, 2)));
+			sql_str(sb, code);
+		}
+		err = sql_exec(sb, db, a, NULL);
 	}
-	return nerr_pass(sql_exec(sb, db, a, NULL));
+	return nerr_pass(err);
 }
 
 NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,

@@ -2,11 +2,14 @@
  * queries with optional parts (filters). Input only ever travels as a parameter. */
 #ifndef BOXOFFICE_SQL_BUILDER_H
 #define BOXOFFICE_SQL_BUILDER_H
+#include <stdbool.h>
 #include <ClearSilver.h>
 #include "buf.h"
 #include "db.h"
 
-#define SQL_BUILDER_MAX_PARAMS 32
+/* As many as db_exec_params binds (DB_MAX_PARAMS in db.c). A statement that would need more
+ * is refused by sql_exec with an error (a programming error, never a crash). */
+#define SQL_BUILDER_MAX_PARAMS 64
 
 struct arena;
 
@@ -14,6 +17,7 @@ struct sql_builder {
 	struct buf sql;
 	struct db_param params[SQL_BUILDER_MAX_PARAMS];
 	int nparams;
+	bool overflow;             /* a parameter past the maximum was dropped */
 };
 
 /* A builder living in the arena; its buffer is released with the arena. */

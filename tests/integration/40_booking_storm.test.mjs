@@ -114,6 +114,21 @@ test('two buyers racing for the same seat: exactly one 201 and one 409 naming it
   }
 });
 
+test('a booking of the most tickets allowed (Booking.MaxTickets) is confirmed with an e-ticket each', async () => {
+  const max = Number(readFileSync(CONFIG, 'utf8').match(/^\s*MaxTickets\s*=\s*(\d+)/m)?.[1] ?? 8);
+  const seats = freshSeats(max);
+  const r = await book(seats);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.ticketIds, seats);
+  const items = sql(`SELECT ticket_id, ticket_code FROM booking_items WHERE booking_id = ${r.json.bookingId}
+                      ORDER BY ticket_id`);
+  assert.deepEqual(items.map(([id]) => Number(id)), seats);
+  assert.equal(new Set(items.map(([, code]) => code)).size, max, 'distinct ticket codes');
+  assert.deepEqual(sql(`SELECT payment_status, ticket_count FROM bookings WHERE booking_id = ${r.json.bookingId}`),
+    [['confirmed', String(max)]]);
+  assert.deepEqual(sql(`SELECT status FROM payments WHERE booking_id = ${r.json.bookingId}`), [['succeeded']]);
+});
+
 test('overlapping selections wait for each other instead of failing: one wins, the rest get 409', async () => {
   for (let round = 0; round < 3; round++) {
     const [a, b, c] = freshSeats(3);
