@@ -10,7 +10,7 @@
 #include "log.h"
 #include "payments.h"
 
-static void booking_backoff(int attempt)
+void booking_backoff(int attempt)
 {
 	/* 5-20 ms, doubling: long enough for the winner to commit, short for a shopper. */
 	unsigned int base = 5000u << (attempt < 3 ? attempt : 2);

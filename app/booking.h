@@ -12,6 +12,10 @@ struct payment_provider;
 
 #define BOOKING_LOCK_RETRIES 5
 
+/* Sleep before retry number `attempt` (0-based) of a transaction that lost a lock race:
+ * from 5-10 ms, doubling up to 20-40 ms (jittered, so racers do not meet again). */
+void booking_backoff(int attempt);
+
 /* Hold, retrying deadlocks and lock-wait timeouts with jitter; after the last try an
  * ERR_UNAVAILABLE (503 with Retry-After). */
 NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,

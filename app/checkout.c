@@ -34,8 +34,13 @@ static const char *booking_token(struct request *req)
 	return t ? t : http_query(req, "token");
 }
 
+const char *checkout_token(struct request *req)
+{
+	return booking_token(req);
+}
+
 /* The booking named by the path and proven by the token, or a 404 for anyone else. */
-static NEOERR *checkout_load(struct request *req, struct booking_view *v)
+NEOERR *checkout_load(struct request *req, struct booking_view *v)
 {
 	const char *id_text = http_capture(req, "id");
 	char *end = NULL;
@@ -51,7 +56,7 @@ static NEOERR *checkout_load(struct request *req, struct booking_view *v)
 	return STATUS_OK;
 }
 
-static void checkout_fill(struct request *req, const struct booking_view *v)
+void checkout_fill(struct request *req, const struct booking_view *v)
 {
 	HDF *hdf = render_hdf(req);
 	struct event_time when;
@@ -85,7 +90,7 @@ static void checkout_fill(struct request *req, const struct booking_view *v)
 	}
 }
 
-static bool checkout_open(const struct booking_view *v)
+bool checkout_open(const struct booking_view *v)
 {
 	return strcmp(v->status, "pending") == 0 && v->seconds_left > 0;
 }
@@ -106,7 +111,7 @@ static NEOERR *checkout_ended(struct request *req, const struct booking_view *v)
 	return nerr_pass(render_page(req, "checkout/show.cs"));
 }
 
-static NEOERR *checkout_render(struct request *req, const struct booking_view *v)
+NEOERR *checkout_render(struct request *req, const struct booking_view *v)
 {
 	checkout_fill(req, v);
 	if (strcmp(v->status, "confirmed") == 0) {

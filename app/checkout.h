@@ -3,6 +3,7 @@
  * page is reached through the booking's unguessable access token. */
 #ifndef BOXOFFICE_CHECKOUT_H
 #define BOXOFFICE_CHECKOUT_H
+#include <stdbool.h>
 #include <ClearSilver.h>
 
 struct request;
@@ -16,5 +17,19 @@ NEOERR *checkout_hold(struct request *req);
 
 /* "/checkout/ID?token=..." — where a fresh hold sends the shopper. */
 const char *checkout_url(struct request *req, long long booking_id, const char *token);
+
+/* Shared with the other checkout pages (checkout_seats.c). */
+struct booking_view;
+/* The booking's access token, from the form or else the query string. */
+const char *checkout_token(struct request *req);
+/* The booking named by the path and proven by the token, or a 404 for anyone else. */
+NEOERR *checkout_load(struct request *req, struct booking_view *v);
+/* Booking.*, Event.*, Tickets.* and Methods.* for the checkout templates. */
+void checkout_fill(struct request *req, const struct booking_view *v);
+/* Pending and not past its expiry: the shopper may still pay for it or change it. */
+bool checkout_open(const struct booking_view *v);
+/* The checkout page as the booking stands: the form, why it ended (410, unless a status is
+ * set), or a redirect to the confirmation once paid. */
+NEOERR *checkout_render(struct request *req, const struct booking_view *v);
 
 #endif

@@ -1,10 +1,12 @@
 /* event_page: one event — GET /events/{id} (the page with its seat map), GET /api/v1/events/{eventId}
  * and GET /api/v1/events/{eventId}/tickets. All three are whole responses in the page cache. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "arena.h"
 #include "app.h"
+#include "db_bookings.h"
 #include "db_event_detail.h"
 #include "errors.h"
 #include "event_page.h"
@@ -154,6 +156,55 @@ NEOERR *event_page_with_selection(struct request *req, long long event_id, int s
 		return nerr_pass(err);
 	req->resp.status = status;
 	http_set_header(req, "Cache-Control", "no-store");
+	return STATUS_OK;
+}
+
+static int event_compare_ids(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+NEOERR *event_page_fill_for_hold(struct request *req, long long event_id,
+				 const struct event_hold_view *hv, bool *on_sale)
+{
+	struct event_view v = { .event_id = event_id };
+	NEOERR *err = event_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	HDF *hdf = render_hdf(req);
+	*on_sale = v.on_sale;
+	if (v.on_sale) {
+		struct event_ticket *seats;
+		int nseats;
+		err = db_event_seats(&req->app->db, req->arena, v.event_id, v.sections, v.nsections,
+				     &seats, &nseats);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		/* Held by this very shopper: theirs to keep or give up, so free to them. */
+		for (int i = 0; i < nseats && hv->nheld > 0; i++)
+			if (seats[i].status == TICKET_RESERVED &&
+			    bsearch(&seats[i].ticket_id, hv->held, (size_t)hv->nheld, sizeof *hv->held,
+				    event_compare_ids))
+				seats[i].status = TICKET_AVAILABLE;
+		db_event_recount(v.sections, v.nsections, seats, nseats, true);
+		for (int k = 0; k < hv->nheld_standing; k++)
+			for (int i = 0; i < v.nsections; i++)
+				if (v.sections[i].standing &&
+				    v.sections[i].section_id == hv->held_standing[k].section_id) {
+					v.sections[i].available += hv->held_standing[k].quantity;
+					v.sections[i].reserved -= hv->held_standing[k].quantity;
+				}
+		for (int i = 0; i < hv->nselected; i++)
+			hdf_set_valuef(hdf, "Selected.%lld=1", hv->selected[i]);
+		for (int i = 0; i < hv->nstanding; i++)
+			hdf_set_valuef(hdf, "SelectedStanding.%lld=%d", hv->standing[i].section_id,
+				       hv->standing[i].quantity);
+		err = seatmap_fill_hdf(hdf, req->arena, v.sections, v.nsections, seats, nseats);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+	}
+	event_fill_hdf(req, hdf, &v);
 	return STATUS_OK;
 }
 

@@ -2,6 +2,7 @@
  * dispatcher; handlers never re-check them. */
 #include "bookings_api.h"
 #include "checkout.h"
+#include "checkout_seats.h"
 #include "event_page.h"
 #include "events.h"
 #include "router.h"
@@ -18,6 +19,10 @@ const struct route ROUTES[] = {
 	{ .method = "POST", .pattern = "/checkout/{id}/pay", .handler = checkout_pay,
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
 	{ .method = "POST", .pattern = "/checkout/{id}/release", .handler = checkout_release,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_page,
+	  .flags = ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_change,
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/bookings/{id}", .handler = checkout_confirmation, .flags = ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/api/v1/events", .handler = events_list_api, .flags = ROUTE_API },

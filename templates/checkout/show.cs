@@ -19,6 +19,7 @@
   </tbody>
   <tfoot><tr><th scope="row">Total</th><td class="total"><?cs var:Booking.Total ?></td></tr></tfoot>
 </table>
+<p class="change-seats"><a href="/checkout/<?cs var:Booking.Id ?>/seats?token=<?cs escape:"url" ?><?cs var:Booking.Token ?><?cs /escape ?>">Change seats</a> — keep the seats you want, drop others, add new ones; the time left stays the same.</p>
 <?cs if:Checkout.Error ?><p class="form-error" role="alert"><?cs var:Checkout.Error ?></p><?cs /if ?>
 <form class="checkout-form" method="post" action="/checkout/<?cs var:Booking.Id ?>/pay">
   <input type="hidden" name="csrf_token" value="<?cs var:CSRF.Token ?>">

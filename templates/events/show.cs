@@ -45,7 +45,7 @@
 </section>
 <section class="event-seats" aria-labelledby="event-seats">
   <h2 id="event-seats"><?cs if:Map.HasSeats ?>Choose your seats<?cs else ?>Choose your tickets<?cs /if ?></h2>
-  <?cs call:seatmap(Event.Id) ?>
+  <?cs call:seatmap(Event.Id, "") ?>
 </section>
 <?cs /if ?>
 </article>

@@ -258,8 +258,15 @@ test('a keyboard user ticks a seat with Tab and Space', async (t) => {
   assert.ok(onSeat, 'Tab reaches a seat checkbox');
   const seat = page.locator('input[name="ticketId"]:focus');
   assert.equal(await seat.isChecked(), false);
-  const label = await seat.evaluate((el) => [...el.labels].map((l) => l.textContent).join(' ').trim());
-  assert.match(label, /row .+ seat \d+/i, `the seat has an accessible name: "${label}"`);
+  // The name Chromium's accessibility tree gives the focused seat: what a screen reader reads
+  // (the label's text without its aria-hidden seat tile, and no stray spaces).
+  const cdp = await page.context().newCDPSession(page);
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document.activeElement' });
+  const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+  await cdp.detach();
+  const name = nodes[0]?.name?.value ?? '';
+  assert.equal(nodes[0]?.role?.value, 'checkbox');
+  assert.match(name, /^Section .+, row .+, seat \d+, [€£$]\d+\.\d\d$/, `the seat has an accessible name: "${name}"`);
 
   await page.keyboard.press('Space');
   assert.equal(await seat.isChecked(), true, 'Space ticks the seat');

@@ -112,17 +112,23 @@ function accessibleText(html) {
   return decodeHtml(visible.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
 }
 
-// Every checkbox with its label's accessible name (labels are matched by for=id).
+// Every checkbox with its label's accessible name, associated as a browser does: the
+// <label for=id>, else the <label> that wraps the checkbox.
 function checkboxes(html) {
-  const labels = new Map();
+  const byFor = new Map();
+  const byInputAt = new Map();   // offset of the wrapped <input> in html -> its label
   for (const m of html.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label>/g)) {
     const a = attrs(m[1]);
-    if (a.for) labels.set(a.for, { name: accessibleText(m[2]), class: a.class ?? '' });
+    const label = { name: accessibleText(m[2]), class: a.class ?? '' };
+    const contentAt = m.index + m[0].length - '</label>'.length - m[2].length;
+    const inner = m[2].search(/<input\b/);
+    if (a.for) byFor.set(a.for, label);
+    else if (inner >= 0) byInputAt.set(contentAt + inner, label);
   }
   return [...html.matchAll(/<input\b[^>]*>/g)]
-    .map((m) => attrs(m[0]))
-    .filter((a) => a.type === 'checkbox')
-    .map((a) => ({ ...a, label: labels.get(a.id) }));
+    .map((m) => ({ a: attrs(m[0]), at: m.index }))
+    .filter(({ a }) => a.type === 'checkbox')
+    .map(({ a, at }) => ({ ...a, label: (a.id !== undefined && byFor.get(a.id)) || byInputAt.get(at) }));
 }
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -226,14 +232,14 @@ test('there is one enabled checkbox per available seat, and every seat has an ac
   assert.equal(enabled.length, available.length, 'enabled checkboxes = available seated tickets');
   assert.deepEqual(enabled.map((b) => Number(b.value)).sort((a, b) => a - b),
     available.map((s) => s.ticketId).sort((a, b) => a - b), 'the checkboxes carry the available ticket ids');
-  for (const b of enabled) assert.equal(b.name, 'ticketId', `checkbox ${b.id} submits as ticketId`);
+  for (const b of enabled) assert.equal(b.name, 'ticketId', `checkbox ${b.value} submits as ticketId`);
 
   assert.equal(boxes.length, seats.length, 'every seat is shown, available or not');
   const byTicket = new Map(seats.map((s) => [s.ticketId, s]));
   for (const b of boxes) {
     const seat = byTicket.get(Number(b.value));
     assert.ok(seat, `checkbox ${b.value} is a seat of this event`);
-    assert.ok(b.label, `checkbox ${b.value} has a <label for="${b.id}">`);
+    assert.ok(b.label, `checkbox ${b.value} has a <label>`);
     assert.match(b.label.name, /^Section .+, row .+, seat \d+, [€£$]\d+\.\d\d/, 'name pattern');
     assert.equal(b.label.name, expectedName(seat), `accessible name of ticket ${seat.ticketId}`);
   }
@@ -244,8 +250,12 @@ test('there is one enabled checkbox per available seat, and every seat has an ac
   assert.equal(attrs(form).action, `/events/${eventId}/hold`);
   assert.match(html, /<button type="submit">Hold selected seats<\/button>/);
   assert.match(html, /<svg class="seatmap-svg"[^>]*role="img"/, 'the SVG seat map is drawn');
-  assert.equal((html.match(/<use href="#seatmap-(?:available|held|sold)" x=/g) ?? []).length, seats.length,
-    'the map draws every seat');
+  // Each seat's shape is #sm-a / #sm-h / #sm-s (status by shape and colour), with a hover
+  // title "row-seat" and the status unless available.
+  const drawn = [...html.matchAll(/<use href="#sm-([ahs])" x="-?\d+" y="-?\d+"><title>([^<]*)<\/title><\/use>/g)];
+  assert.equal(drawn.length, seats.length, 'the map draws every seat');
+  const titles = new Set(drawn.map((m) => `${m[1]} ${decodeHtml(m[2])}`));
+  for (const s of available) assert.ok(titles.has(`a ${s.row}-${s.seat}`), `the map shows ${s.row}-${s.seat} available`);
 });
 
 test('standing areas get a quantity picker instead of seats', async () => {
@@ -298,7 +308,9 @@ test('holds and sales show on the page within the staleness bound; an expired ho
     assert.equal(b.name, undefined, `seat ${id} is not submitted`);
     assert.equal(b.label.class, st, `seat ${id} is marked ${st}`);
     assert.ok(b.label.name.endsWith(`(${st})`), `seat ${id}'s name says ${st}: "${b.label.name}"`);
-    assert.match(html, new RegExp(`<use href="#seatmap-${st}"[^>]*><title>[^<]*, ${st}</title>`), `map shows ${st}`);
+    const s = [held1, held2, sold1, sold2].find((x) => String(x.ticketId) === id);
+    assert.match(html, new RegExp(`<use href="#sm-${st[0]}"[^>]*><title>${escapeRegExp(`${s.row}-${s.seat} (${st})`)}</title>`),
+      `map shows ${s.row}-${s.seat} ${st}`);
   }
   assert.ok(elapsed <= STALE_BOUND_MS, `the page caught up within ${STALE_BOUND_MS} ms (took ${elapsed} ms)`);
   const e = boxes.get(String(expired.ticketId));
