@@ -1,5 +1,5 @@
-/* cache: the worker's memcached client. Short timeouts and every error treated as a miss,
- * so a slow or dead memcached costs milliseconds, never an error page. */
+/* cache: the worker's memcached client and its own first level of recent copies. Short
+ * timeouts and every error treated as a miss, so a slow or dead memcached costs milliseconds. */
 #include <stdlib.h>
 #include <string.h>
 #include <libmemcached/memcached.h>
@@ -30,7 +30,7 @@ static void cache_add_server(memcached_st *mc, const char *spec)
 
 NEOERR *cache_open(struct cache *c, const struct config *cfg)
 {
-	c->mc = NULL;
+	*c = (struct cache){ 0 };
 	if (cfg->memcached_servers == NULL)
 		return STATUS_OK;
 	memcached_st *mc = memcached_create(NULL);
@@ -54,11 +54,22 @@ NEOERR *cache_open(struct cache *c, const struct config *cfg)
 	return STATUS_OK;
 }
 
+static void cache_local_drop(struct cache *c, struct cache_local_entry *e)
+{
+	c->local_bytes -= strlen(e->key) + 1 + e->len;
+	free(e->key);
+	free(e->value);
+	*e = (struct cache_local_entry){ 0 };
+}
+
 void cache_close(struct cache *c)
 {
 	if (c->mc)
 		memcached_free(c->mc);
 	c->mc = NULL;
+	for (int i = 0; i < CACHE_LOCAL_SLOTS; i++)
+		if (c->local[i].key)
+			cache_local_drop(c, &c->local[i]);
 }
 
 static bool cache_key_ok(const char *key)
@@ -112,4 +123,72 @@ void cache_delete(struct cache *c, const char *key)
 {
 	if (c->mc && cache_key_ok(key))
 		memcached_delete(c->mc, key, strlen(key), 0);
+}
+
+/* --- the first level ------------------------------------------------------------------- */
+
+static struct cache_local_entry *cache_local_find(struct cache *c, const char *key)
+{
+	for (int i = 0; i < CACHE_LOCAL_SLOTS; i++)
+		if (c->local[i].key && strcmp(c->local[i].key, key) == 0)
+			return &c->local[i];
+	return NULL;
+}
+
+const char *cache_local_get(struct cache *c, const char *key, long long now_ms, size_t *len)
+{
+	struct cache_local_entry *e = cache_local_find(c, key);
+	if (e == NULL)
+		return NULL;
+	if (now_ms >= e->until_ms) {
+		cache_local_drop(c, e);
+		return NULL;
+	}
+	e->used = ++c->local_clock;
+	if (len)
+		*len = e->len;
+	return e->value;
+}
+
+void cache_local_put(struct cache *c, const char *key, const char *value, size_t len,
+		     long long until_ms, long long now_ms)
+{
+	size_t bytes = strlen(key) + 1 + len;
+	bool keep = until_ms > now_ms && bytes <= CACHE_LOCAL_MAX_VALUE;
+	struct cache_local_entry fresh = { 0 };
+	if (keep) {
+		/* Copied before anything is dropped: `value` may be an older copy of this key. */
+		fresh.key = xstrdup(key);
+		fresh.value = xmalloc(len + 1);
+		memcpy(fresh.value, value, len);
+		fresh.value[len] = '\0';
+		fresh.len = len;
+		fresh.until_ms = until_ms;
+	}
+	struct cache_local_entry *old = cache_local_find(c, key);
+	if (old)
+		cache_local_drop(c, old);
+	if (!keep)
+		return;
+	struct cache_local_entry *slot = NULL;
+	for (int i = 0; i < CACHE_LOCAL_SLOTS; i++)
+		if (c->local[i].key && now_ms >= c->local[i].until_ms)
+			cache_local_drop(c, &c->local[i]);
+	for (;;) {
+		struct cache_local_entry *lru = NULL;
+		slot = NULL;
+		for (int i = 0; i < CACHE_LOCAL_SLOTS; i++) {
+			struct cache_local_entry *e = &c->local[i];
+			if (e->key == NULL)
+				slot = slot ? slot : e;
+			else if (lru == NULL || e->used < lru->used)
+				lru = e;
+		}
+		if (slot && c->local_bytes + bytes <= CACHE_LOCAL_MAX_BYTES)
+			break;
+		cache_local_drop(c, lru);   /* never NULL: an empty level has room for `bytes` */
+	}
+	fresh.used = ++c->local_clock;
+	*slot = fresh;
+	c->local_bytes += bytes;
 }

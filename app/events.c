@@ -14,7 +14,12 @@
 #include "page_cache.h"
 #include "render.h"
 
-#define EVENTS_FRESH_MS 1000
+/* The listing shows catalogue data only (no seat availability), and the catalogue generation
+ * in the key makes an edit visible on the next request; what time alone changes is the
+ * "upcoming" cut (starts_at >= now), so an event that has just begun may stay listed up to
+ * 10 s longer — its own page and the booking path go by the clock. 10 s instead of 1 s keeps
+ * a broad listing from being rebuilt every second per filter by a worker shoppers wait on. */
+#define EVENTS_FRESH_MS 10000
 
 void events_summary_hdf(struct request *req, HDF *node, const struct event_summary *ev)
 {

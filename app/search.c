@@ -17,7 +17,11 @@
 #include "render.h"
 #include "search.h"
 
-#define SEARCH_FRESH_MS 1000
+/* Results show catalogue data only (no availability); an edit is in the key's generation and
+ * visible on the next request. Time only moves the "upcoming" cut, so an event that has just
+ * begun may be found up to 10 s longer. A broad query (`Hall*`, ~100 ms) is then rebuilt once
+ * per 10 s, not every second, off the other shoppers' latency. */
+#define SEARCH_FRESH_MS 10000
 #define SEARCH_SNIPPET_LEAD_CHARS 60   /* context kept before the first match */
 
 /* --- UTF-8 and characters ---------------------------------------------------------------- */

@@ -285,7 +285,11 @@ export function memcached(command, terminator = /\r\n$/) {
 }
 
 // The tests change rows behind the app's back: drop every cached page so it reads MariaDB.
+// flush_all empties memcached only; each worker also keeps its own fresh copies (for up to
+// 10 s), keyed like memcached's by the catalogue generation, so a new generation makes every
+// copy anywhere unreachable.
 export async function flushCache() {
+  sql('UPDATE catalogue_state SET generation = generation + 1 WHERE id = 1');
   const reply = await memcached('flush_all');
   if (!reply.startsWith('OK')) throw new Error(`flush_all: ${reply}`);
 }

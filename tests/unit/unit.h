@@ -16,6 +16,7 @@ Suite *router_suite(void);
 Suite *render_suite(void);
 Suite *csrf_suite(void);
 Suite *search_suite(void);
+Suite *cache_suite(void);
 /* test_fuzz.c (another room): declared here, run once it is listed in Makefile.am. */
 Suite *fuzz_suite(void);
 
