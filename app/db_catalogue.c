@@ -1,5 +1,6 @@
 /* db_catalogue: categories and cities, read at most once a minute per worker, so validating
  * a filter or drawing the filter form costs no query on the hot path. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,7 @@ static const char SQL_CITIES[] =
 
 static struct catalogue catalogue;
 static time_t catalogue_loaded;
+static char catalogue_generation[32];   /* the catalogue generation last seen */
 
 static void catalogue_free_entries(struct catalogue_entry *e, int n)
 {
@@ -67,6 +69,14 @@ NEOERR *db_catalogue(struct db *db, const struct catalogue **out)
 	}
 	arena_destroy(a);
 	return nerr_pass(err);
+}
+
+void db_catalogue_generation(const char *generation)
+{
+	if (strncmp(generation, catalogue_generation, sizeof catalogue_generation) == 0)
+		return;
+	snprintf(catalogue_generation, sizeof catalogue_generation, "%s", generation);
+	catalogue_loaded = 0;   /* something changed: read the lists again when next needed */
 }
 
 NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out)

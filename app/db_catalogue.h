@@ -1,5 +1,6 @@
 /* db_catalogue: the small, slowly changing lists the filters need — categories, and the
- * cities and venues with upcoming events — remembered per worker for a minute. */
+ * cities and venues with upcoming events — remembered per worker for a minute, or until the
+ * catalogue generation moves. */
 #ifndef BOXOFFICE_DB_CATALOGUE_H
 #define BOXOFFICE_DB_CATALOGUE_H
 #include <ClearSilver.h>
@@ -24,6 +25,9 @@ NEOERR *db_catalogue(struct db *db, const struct catalogue **out);
 /* Read it again now (e.g. an unknown category might have been added a moment ago);
  * at most once a second, so bad input cannot turn into a query per request. */
 NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out);
+/* The catalogue generation (sql/0005), as the page cache reads it on every request: when it
+ * moved, the lists are read again on next use, so a renamed category shows on the next page. */
+void db_catalogue_generation(const char *generation);
 const struct catalogue_entry *catalogue_category(const struct catalogue *c, const char *slug);
 
 #endif

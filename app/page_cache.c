@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "http.h"
 #include "db.h"
+#include "db_catalogue.h"
 #include "page_cache.h"
 
 #define PAGE_CACHE_KEEP_SECONDS 300   /* how long a stale copy stays available */
@@ -180,6 +181,7 @@ static NEOERR *page_cache_generation(struct request *req, const char **out)
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	*out = r.nrows && db_cell(&r, 0, 0) ? db_cell(&r, 0, 0) : "0";
+	db_catalogue_generation(*out);
 	return STATUS_OK;
 }
 
