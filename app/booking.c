@@ -37,11 +37,11 @@ NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request
 	}
 }
 
-static NEOERR *booking_confirm(struct app *app, struct arena *a, long long booking_id,
+static NEOERR *booking_confirm(struct db *db, struct arena *a, long long booking_id,
 			       const struct confirm_payment *paid, enum confirm_outcome *out)
 {
 	for (int attempt = 0;; attempt++) {
-		NEOERR *err = db_bookings_confirm(&app->db, a, booking_id, paid, out);
+		NEOERR *err = db_bookings_confirm(db, a, booking_id, paid, out);
 		if (err == STATUS_OK || attempt + 1 >= BOOKING_LOCK_RETRIES * 2 ||
 		    !(nerr_match(err, NERR_LOCK) || nerr_match(err, ERR_UNAVAILABLE)))
 			return nerr_pass(err);
@@ -50,6 +50,13 @@ static NEOERR *booking_confirm(struct app *app, struct arena *a, long long booki
 		nerr_ignore(&err);
 		booking_backoff(attempt);
 	}
+}
+
+/* One key per attempt: a network retry of this attempt (or its replay by the sweep) is one
+ * charge, while a new attempt after a decline (another card) is a new charge. */
+static const char *booking_charge_key(struct arena *a, long long booking_id, long long payment_id)
+{
+	return arena_printf(a, "booking-%lld-payment-%lld", booking_id, payment_id);
 }
 
 NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *held,
@@ -66,6 +73,7 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	} else {
 		for (int attempt = 0;; attempt++) {
 			err = db_payments_claim(&app->db, held->booking_id, event_id, provider->name,
+						payment_method,
 						held->total_cents, held->currency, held->buyer_name,
 						held->buyer_email, &payment_id, &claim);
 			if (err == STATUS_OK || !nerr_match(err, NERR_LOCK) ||
@@ -98,9 +106,7 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 		.amount_cents = held->total_cents,
 		.currency = held->currency,
 		.payment_method = payment_method,
-		/* One key per attempt: a network retry of this attempt is one charge, while a new
-		 * attempt after a decline (another card) is a new charge. */
-		.idempotency_key = arena_printf(a, "booking-%lld-payment-%lld", held->booking_id, payment_id),
+		.idempotency_key = booking_charge_key(a, held->booking_id, payment_id),
 		.description = arena_printf(a, "Booking %s", held->booking_code),
 	};
 	struct payment_result paid;
@@ -121,7 +127,7 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 	/* The success is recorded in the confirm transaction (one commit, not two). */
 	struct confirm_payment record = { payment_id, paid.provider_ref };
 	enum confirm_outcome confirmed;
-	err = booking_confirm(app, a, held->booking_id, &record, &confirmed);
+	err = booking_confirm(&app->db, a, held->booking_id, &record, &confirmed);
 	if (err != STATUS_OK) {
 		/* Still record that money moved, so the sweep refunds it if the hold then expires
 		 * unconfirmed (db_payments_orphans). */
@@ -170,6 +176,80 @@ NEOERR *booking_refund_orphans(struct db *db, long *refunded)
 			log_info("refunded payment %lld of booking %lld (not confirmed in time)",
 				 orphans[i].payment_id, orphans[i].booking_id);
 			(*refunded)++;
+		}
+	}
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
+/* One stale attempt: replay its charge under the same idempotency key (the provider answers
+ * what happened to the original, charging nothing twice), then finish what its worker did
+ * not — confirm the booking if the money moved and the hold is intact, else give it back. */
+static NEOERR *booking_reconcile_one(struct db *db, struct arena *a, const struct pending_payment *p,
+				     const char **what)
+{
+	const struct payment_provider *provider = payments_provider(p->provider);
+	if (provider == NULL || p->payment_method == NULL) {
+		*what = "cannot be replayed (unknown provider or no payment method recorded): check it by hand";
+		return nerr_pass(db_payments_finish(db, p->payment_id, "failed", NULL,
+						    "worker died mid-charge; not replayable"));
+	}
+	struct payment_charge charge = {
+		.amount_cents = p->amount_cents,
+		.currency = p->currency,
+		.payment_method = p->payment_method,
+		.idempotency_key = booking_charge_key(a, p->booking_id, p->payment_id),
+		.description = arena_printf(a, "Booking %s", p->booking_code),
+	};
+	struct payment_result paid;
+	NEOERR *err = provider->charge(a, &charge, &paid);
+	if (err != STATUS_OK)
+		return nerr_pass(err);             /* the provider is unreachable: next sweep */
+	if (paid.outcome != PAYMENT_SUCCEEDED) {
+		*what = "was declined";
+		return nerr_pass(db_payments_finish(db, p->payment_id, "declined", paid.provider_ref,
+						    paid.message));
+	}
+	enum confirm_outcome confirmed = CONFIRM_LOST;
+	if (strcmp(p->booking_status, "pending") == 0 || strcmp(p->booking_status, "confirmed") == 0) {
+		struct confirm_payment record = { p->payment_id, paid.provider_ref };
+		err = booking_confirm(db, a, p->booking_id, &record, &confirmed);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (confirmed == CONFIRM_OK) {
+			*what = "had succeeded: booking confirmed";
+			return STATUS_OK;
+		}
+	} else {
+		err = db_payments_finish(db, p->payment_id, "succeeded", paid.provider_ref, NULL);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+	}
+	/* Paid, but the hold is gone (or another attempt paid for it): give the money back. */
+	err = provider->refund(a, paid.provider_ref, p->amount_cents,
+			       arena_printf(a, "payment-%lld-refund", p->payment_id));
+	if (err == STATUS_OK)
+		err = db_payments_finish(db, p->payment_id, "refunded", paid.provider_ref,
+					 confirmed == CONFIRM_ALREADY ? "booking already paid by another attempt"
+								      : "booking ended before the payment was settled");
+	*what = "had succeeded for a booking that ended: refunded";
+	return nerr_pass(err);
+}
+
+NEOERR *booking_reconcile_pending(struct db *db, long *settled)
+{
+	struct arena *a = arena_new();
+	struct pending_payment *pending;
+	int n = 0;
+	*settled = 0;
+	NEOERR *err = db_payments_stale_pending(db, a, &pending, &n);
+	for (int i = 0; err == STATUS_OK && i < n; i++) {
+		const char *what = "";
+		err = booking_reconcile_one(db, a, &pending[i], &what);
+		if (err == STATUS_OK) {
+			log_info("payment %lld of booking %lld, left pending by a worker that died, %s",
+				 pending[i].payment_id, pending[i].booking_id, what);
+			(*settled)++;
 		}
 	}
 	arena_destroy(a);

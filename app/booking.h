@@ -51,6 +51,12 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 		    const struct payment_provider *provider, const char *payment_method,
 		    bool release_on_decline, struct booking_payment *out);
 
+/* Settle payment attempts left pending by a worker that died mid-charge (see
+ * db_payments_stale_pending): replay each charge under its idempotency key, then confirm the
+ * booking if the money moved and the hold is intact, refund it if not, or record the decline.
+ * Run by the sweep before it expires holds, so a paid hold is confirmed rather than lost. */
+NEOERR *booking_reconcile_pending(struct db *db, long *settled);
+
 /* Refund charges whose booking ended unconfirmed (see db_payments_orphans). Run by the
  * sweep; refunds are idempotent per payment, so running it twice refunds once. */
 NEOERR *booking_refund_orphans(struct db *db, long *refunded);

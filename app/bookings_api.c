@@ -226,6 +226,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		.buyer_name = b->buyer_name,
 		.buyer_email = b->buyer_email,
 		.payment_provider = b->provider->name,
+		.payment_method = b->payment_method,
 	};
 	struct hold_result held;
 	NEOERR *err = booking_hold(req->app, req->arena, &rq, &held);

@@ -152,8 +152,8 @@ static const char SQL_INSERT_BOOKING[] =
 	" total_price_cents, ticket_count, currency, payment_status, expires_at, idempotency_key)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)";
 static const char SQL_PAYMENT_START[] =
-	"INSERT INTO payments (booking_id, event_id, provider, amount_cents, currency)"
-	" VALUES (?, ?, ?, ?, ?)";
+	"INSERT INTO payments (booking_id, event_id, provider, payment_method, amount_cents, currency)"
+	" VALUES (?, ?, ?, ?, ?, ?)";
 
 static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_request *rq,
 			   struct hold_result *out)
@@ -173,8 +173,8 @@ static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_req
 		return nerr_pass(err);
 	out->booking_id = (long long)r.insert_id;
 	if (rq->payment_provider) {
-		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", out->booking_id, rq->event_id,
-			      rq->payment_provider, out->total_cents, out->currency);
+		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iissis", out->booking_id, rq->event_id,
+			      rq->payment_provider, rq->payment_method, out->total_cents, out->currency);
 		if (err != STATUS_OK)
 			return nerr_pass(err);
 		out->payment_id = (long long)r.insert_id;
@@ -472,7 +472,8 @@ static const char SQL_PAYMENT_IN_FLIGHT[] =
 	" OR (status = 'pending' AND created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND))";
 
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
-			  const char *provider, long long amount_cents, const char *currency,
+			  const char *provider, const char *payment_method,
+			  long long amount_cents, const char *currency,
 			  const char *buyer_name, const char *buyer_email,
 			  long long *payment_id, enum payment_claim *claim)
 {
@@ -498,8 +499,8 @@ NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_i
 	if (buyer_name)
 		err = db_exec(db, a, NULL, SQL_SET_BUYER, "ssi", buyer_name, buyer_email, booking_id);
 	if (err == STATUS_OK)
-		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iisis", booking_id, event_id, provider,
-			      amount_cents, currency);
+		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iissis", booking_id, event_id, provider,
+			      payment_method, amount_cents, currency);
 	if (err == STATUS_OK) {
 		*payment_id = (long long)r.insert_id;
 		err = db_commit(db);
@@ -538,5 +539,27 @@ NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_paymen
 	for (int i = 0; i < r.nrows; i++)
 		(*out)[i] = (struct orphan_payment){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
 			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)) };
+	return STATUS_OK;
+}
+
+static const char SQL_STALE_PENDING_PAYMENTS[] =
+	"SELECT p.payment_id, p.booking_id, p.provider, p.payment_method, p.amount_cents, p.currency,"
+	" b.booking_code, b.payment_status"
+	" FROM payments p JOIN bookings b ON b.booking_id = p.booking_id"
+	" WHERE p.status = 'pending' AND p.created_at < UTC_TIMESTAMP() - INTERVAL 60 SECOND"
+	" ORDER BY p.payment_id LIMIT 100";
+
+NEOERR *db_payments_stale_pending(struct db *db, struct arena *a, struct pending_payment **out, int *n)
+{
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_STALE_PENDING_PAYMENTS, "");
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	*n = r.nrows;
+	*out = arena_zalloc(a, sizeof(struct pending_payment) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*out)[i] = (struct pending_payment){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
+			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)), db_cell(&r, i, 5),
+			db_cell(&r, i, 6), db_cell(&r, i, 7) };
 	return STATUS_OK;
 }

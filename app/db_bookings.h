@@ -30,6 +30,7 @@ struct hold_request {
 	/* Optional: record a pending payment attempt of the total with this provider in the
 	 * hold transaction itself (the API charges at once: one commit fewer per booking). */
 	const char *payment_provider;
+	const char *payment_method;      /* its tokenised method, kept for reconciliation */
 };
 
 enum hold_outcome { HOLD_OK, HOLD_UNAVAILABLE, HOLD_INVALID };
@@ -116,7 +117,8 @@ enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE, CLAIM_CHANG
  * in the same transaction when given. CLAIM_NOT_PAYABLE: the booking is no longer pending;
  * CLAIM_CHANGED: its total is no longer `amount_cents` (the seats were changed meanwhile). */
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
-			  const char *provider, long long amount_cents, const char *currency,
+			  const char *provider, const char *payment_method,
+			  long long amount_cents, const char *currency,
 			  const char *buyer_name, const char *buyer_email,
 			  long long *payment_id, enum payment_claim *claim);
 NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
@@ -132,4 +134,20 @@ struct orphan_payment {
 	long long amount_cents;
 };
 NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_payment **out, int *n);
+
+/* Attempts still pending a minute after they began: their worker died between recording the
+ * attempt and settling it, so nobody knows whether money moved (booking_reconcile_pending).
+ * A minute is far beyond any live charge (the gateway timeout), and well inside the two
+ * minutes after which a new attempt for the same booking may be claimed. */
+struct pending_payment {
+	long long payment_id;
+	long long booking_id;
+	const char *provider;
+	const char *payment_method;      /* NULL for attempts recorded before sql/0008 */
+	long long amount_cents;
+	const char *currency;
+	const char *booking_code;
+	const char *booking_status;
+};
+NEOERR *db_payments_stale_pending(struct db *db, struct arena *a, struct pending_payment **out, int *n);
 #endif

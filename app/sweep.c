@@ -155,8 +155,14 @@ static NEOERR *sweep_pass(struct db *db, int grace, long *expired, long *release
 
 int sweep_run_once(struct db *db, int grace_seconds, long *released_out)
 {
-	long expired, released;
-	NEOERR *err = sweep_pass(db, grace_seconds, &expired, &released);
+	long expired, released, settled = 0;
+	/* First the attempts a dead worker left pending: a paid hold is confirmed, not expired. */
+	NEOERR *err = booking_reconcile_pending(db, &settled);
+	if (err != STATUS_OK) {
+		log_error("settling pending payments failed: %s", errors_message(err));
+		nerr_ignore(&err);   /* the next sweep tries again; expiring holds must go on */
+	}
+	err = sweep_pass(db, grace_seconds, &expired, &released);
 	if (err != STATUS_OK) {
 		log_error("sweep failed: %s", errors_message(err));
 		nerr_ignore(&err);
@@ -204,8 +210,10 @@ static int sweep_run(struct config *cfg, int argc, char **argv)
 		return 2;
 	}
 	struct db db;
-	long expired = 0, released = 0, refunded = 0;
+	long expired = 0, released = 0, refunded = 0, settled = 0;
 	NEOERR *err = db_open(&db, cfg);
+	if (err == STATUS_OK)
+		err = booking_reconcile_pending(&db, &settled);
 	if (err == STATUS_OK)
 		err = sweep_pass(&db, (int)grace, &expired, &released);
 	if (err == STATUS_OK)
@@ -216,8 +224,8 @@ static int sweep_run(struct config *cfg, int argc, char **argv)
 		nerr_ignore(&err);
 		return 1;
 	}
-	printf("sweep: %ld expired bookings, %ld tickets released (grace %ld s), %ld payments refunded\n",
-	       expired, released, grace, refunded);
+	printf("sweep: %ld expired bookings, %ld tickets released (grace %ld s), %ld payments refunded,"
+	       " %ld pending payments settled\n", expired, released, grace, refunded, settled);
 	return 0;
 }
 
@@ -227,11 +235,14 @@ const struct command cmd_sweep = {
 	.help =
 		"usage: boxoffice sweep [--grace SECONDS]\n"
 		"\n"
-		"Finds pending bookings whose hold ran out more than the grace period ago, puts\n"
+		"First settles payment attempts left pending for over a minute (a worker died\n"
+		"mid-charge): each charge is replayed with its idempotency key to learn whether money\n"
+		"moved; if it did, the booking is confirmed when its hold is intact, else refunded.\n"
+		"Then finds pending bookings whose hold ran out more than the grace period ago, puts\n"
 		"their reserved tickets back on sale and marks the bookings expired, in batches of\n"
 		"one transaction each, then prints how many it released. Safe to run at any time,\n"
 		"beside live bookings and beside another sweep; the serving pool also runs it\n"
-		"periodically. It then refunds any charge that succeeded for a booking which ended\n"
+		"periodically. Last it refunds any charge that succeeded for a booking which ended\n"
 		"unconfirmed (a worker died between charging and confirming) over a minute ago.\n"
 		"\n"
 		"--grace SECONDS   How long past expires_at a hold survives (default 30), so a\n"
