@@ -276,7 +276,7 @@ export function countStatuses(attempts) {
 
 // A second MariaDB session kept open: say(statements) runs them and waits for their output;
 // end() closes the session (rolling back whatever transaction it left open).
-async function session() {
+export async function session() {
   const child = spawn(
     'mariadb',
     ['--no-defaults', `--socket=${DB_SOCKET}`, '-uroot', '-N', '-B', '--unbuffered', 'boxoffice'],
