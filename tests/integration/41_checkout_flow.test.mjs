@@ -9,8 +9,7 @@ import { BASE_URL, sql, flushCache, get } from './lib.mjs';
 import {
   createFixtureEvent, dropFixtureEvent, ticketsById, bookingFromDb, bookingTickets, bookingItems,
   paymentsOf, bookingCount, availableIn, Shopper, hold, checkoutLocation, parseCheckout, pageMessage,
-  formatEuro,
-} from './checkout.mjs';
+  formatEuro, holdAndOpen as holdAndOpenAt, openCheckout } from './checkout.mjs';
 
 const HOLD_SECONDS = 10 * 60;   // Booking.HoldMinutes default
 const MAX_TICKETS = 8;          // Booking.MaxTickets default
@@ -57,23 +56,9 @@ function assertHeldBy(ids, bookingId, what) {
   }
 }
 
-// Hold through the form and land on the checkout page; the shopper keeps the CSRF cookie.
-async function holdAndOpen(ticketIds, { standingQty } = {}) {
-  const shopper = new Shopper();
-  const r = await hold(fixture.eventId, {
-    ticketIds, standing: standingQty ? { [standing.sectionId]: standingQty } : {}, shopper,
-  });
-  const booking = checkoutLocation(r);
-  const page = await openCheckout(shopper, booking);
-  return { shopper, booking, page };
-}
-
-async function openCheckout(shopper, booking) {
-  const r = await shopper.get(booking.url);
-  assert.equal(r.status, 200, `GET ${booking.url}: ${pageMessage(r.body)}`);
-  const page = parseCheckout(r.body);
-  assert.ok(page.pay, 'the checkout page has the payment form');
-  return page;
+// holdAndOpen for this file's fixture (checkout.mjs).
+function holdAndOpen(ticketIds, { standingQty } = {}) {
+  return holdAndOpenAt(fixture.eventId, ticketIds, { standingQty, standingSection: standing.sectionId });
 }
 
 // Submit the checkout page's payment form with the shopper's cookie, as a browser would.

@@ -13,7 +13,7 @@ import { CONFIG, sql, flushCache, decodeHtml } from './lib.mjs';
 import {
   createFixtureEvent, dropFixtureEvent, ticketsById, bookingFromDb, bookingTickets, bookingItems,
   paymentsOf, availableIn, Shopper, hold, checkoutLocation, parseCheckout, pageMessage, formatEuro,
-} from './checkout.mjs';
+  holdAndOpen as holdAndOpenAt, openCheckout } from './checkout.mjs';
 import { invariantViolations, lockTickets } from './storm.mjs';
 
 const MAX_TICKETS = 8;          // Booking.MaxTickets default
@@ -111,20 +111,9 @@ function assertInvariants(what) {
 // ------------------------------------------------------------------------------------------
 // the pages
 
-async function holdAndOpen(ticketIds, { standingQty } = {}) {
-  const shopper = new Shopper();
-  const r = await hold(fixture.eventId, {
-    ticketIds, standing: standingQty ? { [standing.sectionId]: standingQty } : {}, shopper,
-  });
-  const booking = checkoutLocation(r);
-  const page = await openCheckout(shopper, booking);
-  return { shopper, booking, page };
-}
-
-async function openCheckout(shopper, booking) {
-  const r = await shopper.get(booking.url);
-  assert.equal(r.status, 200, `GET ${booking.url}: ${pageMessage(r.body)}`);
-  return parseCheckout(r.body);
+// holdAndOpen for this file's fixture (checkout.mjs).
+function holdAndOpen(ticketIds, { standingQty } = {}) {
+  return holdAndOpenAt(fixture.eventId, ticketIds, { standingQty, standingSection: standing.sectionId });
 }
 
 function attr(tag, name) {

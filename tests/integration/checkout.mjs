@@ -188,6 +188,27 @@ export function checkoutLocation(r) {
   return { bookingId: Number(m[1]), token: m[2], url: location };
 }
 
+// Hold through the seat map's form (seats, and `standingQty` places of `standingSection`) and
+// land on the checkout page; the shopper keeps the CSRF cookie.
+export async function holdAndOpen(eventId, ticketIds, { standingQty, standingSection } = {}) {
+  const shopper = new Shopper();
+  const r = await hold(eventId, {
+    ticketIds, standing: standingQty ? { [standingSection]: standingQty } : {}, shopper,
+  });
+  const booking = checkoutLocation(r);
+  const page = await openCheckout(shopper, booking);
+  return { shopper, booking, page };
+}
+
+// The checkout page of `booking` as `shopper` sees it: it must offer the payment form.
+export async function openCheckout(shopper, booking) {
+  const r = await shopper.get(booking.url);
+  assert.equal(r.status, 200, `GET ${booking.url}: ${pageMessage(r.body)}`);
+  const page = parseCheckout(r.body);
+  assert.ok(page.pay, 'the checkout page has the payment form');
+  return page;
+}
+
 // ------------------------------------------------------------------------------------------
 // reading the pages
 
