@@ -315,6 +315,28 @@ static NEOERR *hold_rejected(struct request *req, long long event_id, int status
 						   rq ? rq->ticket_ids : NULL, rq ? rq->nticket_ids : 0));
 }
 
+/* The on-sale crowd is bigger than we can serve: a small page (no query) saying so, whose
+ * "Try again" posts the same selection again. */
+static NEOERR *hold_busy(struct request *req, long long event_id, const char *message,
+			 const struct hold_request *rq)
+{
+	HDF *hdf = render_hdf(req);
+	int count = rq->nticket_ids;
+	hdf_set_value(hdf, "Page.Title", "Very busy right now");
+	hdf_set_value(hdf, "Busy.Message", message);
+	hdf_set_valuef(hdf, "Busy.EventId=%lld", event_id);
+	for (int i = 0; i < rq->nticket_ids; i++)
+		hdf_set_valuef(hdf, "Busy.Tickets.%d=%lld", i, rq->ticket_ids[i]);
+	for (int i = 0; i < rq->nstanding; i++) {
+		hdf_set_valuef(hdf, "Busy.Standing.%d.Section=%lld", i, rq->standing[i].section_id);
+		hdf_set_valuef(hdf, "Busy.Standing.%d.Quantity=%d", i, rq->standing[i].quantity);
+		count += rq->standing[i].quantity;
+	}
+	hdf_set_int_value(hdf, "Busy.Count", count);
+	req->resp.status = 503;
+	return nerr_pass(render_page(req, "events/busy.cs"));
+}
+
 NEOERR *checkout_hold(struct request *req)
 {
 	const char *id_text = http_capture(req, "id");
@@ -333,11 +355,9 @@ NEOERR *checkout_hold(struct request *req)
 	}
 	err = admission_check(req);
 	if (err != STATUS_OK) {
-		/* The on-sale crowd is bigger than we can serve: say so on the event page with the
-		 * selection still ticked, so "try again" is one click. */
 		const char *message = arena_strdup(req->arena, errors_message(err));
 		nerr_ignore(&err);
-		return nerr_pass(hold_rejected(req, event_id, 503, message, &rq));
+		return nerr_pass(hold_busy(req, event_id, message, &rq));
 	}
 	struct hold_result held;
 	err = booking_hold(req->app, req->arena, &rq, &held);

@@ -65,8 +65,13 @@ test('requests that queued past Booking.MaxQueueMs get a quick 503 + Retry-After
   assert.equal(h.status, 503, pageMessage(h.body));
   assert.equal(h.headers.get('retry-after'), '1');
   assert.match(pageMessage(h.body), /waited too long/);
-  const ticked = [...h.body.matchAll(/name="ticketId" value="(\d+)" checked/g)].map((m) => Number(m[1]));
-  assert.deepEqual(ticked.sort((x, y) => x - y), [htmlSeat1, htmlSeat2], 'the selection is still ticked');
+  // "Try again" posts the very same selection to the same hold.
+  const form = h.body.match(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/);
+  assert.ok(form, 'the page offers to try again');
+  assert.equal(form[1], `/events/${fx.eventId}/hold`);
+  const kept = [...form[2].matchAll(/<input type="hidden" name="ticketId" value="(\d+)">/g)].map((m) => Number(m[1]));
+  assert.deepEqual(kept.sort((x, y) => x - y), [htmlSeat1, htmlSeat2], 'the selection rides along');
+  assert.match(form[2], /Try again with the same 2 tickets/);
 
   // Nothing was written for the shed requests.
   assert.deepEqual(sql(`SELECT status, booking_id FROM tickets WHERE ticket_id IN (${apiSeat}, ${htmlSeat1}, ${htmlSeat2})`),
@@ -77,6 +82,7 @@ test('requests that queued past Booking.MaxQueueMs get a quick 503 + Retry-After
   // With the crowd gone, the same requests go through.
   const again = await postBooking({ eventId: fx.eventId, ticketIds: [apiSeat], paymentInfo: VISA, buyerName: 'adm-api' });
   assert.equal(again.status, 201, again.text);
-  const held = await hold(fx.eventId, { ticketIds: [htmlSeat1, htmlSeat2] });
+  const retry = [...form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]+)">/g)].map((m) => [m[1], m[2]]);
+  const held = await hold(fx.eventId, { extra: retry });
   assert.equal(held.status, 303, pageMessage(held.body));
 });

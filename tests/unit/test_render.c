@@ -438,6 +438,17 @@ static const struct {
 		{ "Map.Sections.1.Rows.0.Seats.0.Name", NULL, true },
 		{ "Selected.12", "1", false },
 	} },
+	/* A hold shed by admission control: the selection in hidden fields (app/checkout.c). */
+	{ "events/busy.cs", {
+		{ "Site.Name", NULL, true },
+		{ "Page.Title", NULL, true },
+		{ "Busy.Message", NULL, true },
+		{ "Busy.EventId", NULL, true },
+		{ "Busy.Tickets.0", NULL, true },
+		{ "Busy.Standing.0.Section", NULL, true },
+		{ "Busy.Standing.0.Quantity", NULL, true },
+		{ "Busy.Count", "3", false },
+	} },
 	{ "checkout/confirmation.cs", {
 		{ "Site.Name", NULL, true },
 		{ "Page.Title", NULL, true },
