@@ -30,11 +30,30 @@ START_TEST(queued_ms_from_msec_stamps)
 }
 END_TEST
 
+/* Whatever nginx (or anyone who can reach the socket) sends: an answer in range, no crash. */
+START_TEST(queued_ms_survives_random_stamps)
+{
+	static const char alphabet[] = "0123456789..-+ eE\xff";
+	struct timespec now = { .tv_sec = 1700000000, .tv_nsec = 0 };
+	unit_rng_state = 0x9e3779b97f4a7c15ULL;
+	char stamp[40];
+	for (int round = 0; round < 20000; round++) {
+		int len = (int)(unit_rng_next() % (sizeof stamp - 1));
+		for (int i = 0; i < len; i++)
+			stamp[i] = alphabet[unit_rng_next() % (sizeof alphabet - 1)];
+		stamp[len] = '\0';
+		long ms = admission_queued_ms(stamp, &now);
+		ck_assert_msg(ms >= -1 && ms <= 86400000, "stamp \"%s\": %ld", stamp, ms);
+	}
+}
+END_TEST
+
 Suite *admission_suite(void)
 {
 	Suite *s = suite_create("admission");
 	TCase *tc = tcase_create("queued_ms");
 	tcase_add_test(tc, queued_ms_from_msec_stamps);
+	tcase_add_test(tc, queued_ms_survives_random_stamps);
 	suite_add_tcase(s, tc);
 	return s;
 }
