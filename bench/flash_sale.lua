@@ -57,6 +57,8 @@ function init(args)
    turn = 0
    s201, s409, s503, s5xx, sother = 0, 0, 0, 0, 0
    pause_ms, retry, body = 0, false, nil
+   streak = 0            -- 503s in a row for the seats being asked for now
+   retried, max_streak = 0, 0   -- settled (201/409) after at least one 503; most 503s in a row
 end
 
 function delay()
@@ -79,12 +81,18 @@ function request()
 end
 
 function response(status, hdrs, body)
+   if status ~= 503 and streak > 0 then
+      retried = retried + 1
+      if streak > max_streak then max_streak = streak end
+      streak = 0
+   end
    if status == 201 then
       s201 = s201 + 1
    elseif status == 409 then
       s409 = s409 + 1
    elseif status == 503 then
       s503 = s503 + 1
+      streak = streak + 1
       local after = tonumber(hdrs["Retry-After"] or hdrs["retry-after"] or "")
       if after and after > 0 then
          pause_ms, retry = math.floor(after * 1000), true
@@ -97,18 +105,20 @@ function response(status, hdrs, body)
 end
 
 function done(summary, latency, requests)
-   local c = { s201 = 0, s409 = 0, s503 = 0, s5xx = 0, sother = 0 }
+   local c = { s201 = 0, s409 = 0, s503 = 0, s5xx = 0, sother = 0, retried = 0 }
+   local most = 0
    for _, t in ipairs(threads) do
       for k, _ in pairs(c) do
          c[k] = c[k] + (t:get(k) or 0)
       end
+      most = math.max(most, t:get("max_streak") or 0)
    end
    local e = summary.errors
    io.write(string.format(
       "flash: s201=%d s409=%d s503=%d s5xx=%d other=%d requests=%d duration_us=%d " ..
       "p50_us=%d p90_us=%d p99_us=%d max_us=%d connect_errors=%d read_errors=%d " ..
-      "write_errors=%d timeouts=%d\n",
+      "write_errors=%d timeouts=%d retried=%d max_streak=%d\n",
       c.s201, c.s409, c.s503, c.s5xx, c.sother, summary.requests, summary.duration,
       latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-      e.connect, e.read, e.write, e.timeout))
+      e.connect, e.read, e.write, e.timeout, c.retried, most))
 end
