@@ -1,6 +1,8 @@
 // A shopper in a real browser: browses /events, filters by category and then by dates, searches
-// for a performer from the header, opens an event and ticks a seat on the seat map by keyboard.
-// Screenshots of the pages go to $BOXOFFICE_TEST_OUTPUT (else tests/e2e/output/).
+// for a performer from the header, opens an event and ticks a seat on the seat map by keyboard,
+// then holds two seats, changes one of them from the checkout page, pays with the test card
+// and sees the e-tickets. Screenshots of the pages go to $BOXOFFICE_TEST_OUTPUT (else
+// tests/e2e/output/): listing, search, event, checkout, confirmation.
 //
 // README: run by tests/integration/run (so by `make check` / `./dev test`) against its throwaway
 // stack, after the integration files and before the signal tests; by hand, against a stack
@@ -277,4 +279,78 @@ test('a keyboard user ticks a seat with Tab and Space', async (t) => {
   await page.keyboard.press('Space');
   assert.equal(await seat.isChecked(), false, 'Space again unticks it');
   noProblems('seat selection');
+});
+
+// ------------------------------------------------------------------------------------------
+// booking, with no JavaScript of ours: hold two seats, change one, pay, see the e-tickets
+
+const seatBox = (id) => page.locator(`input[type="checkbox"][name="ticketId"][value="${id}"]`);
+// The seat's tile: a mouse user clicks it (the checkbox inside is visually hidden).
+const seatTile = (id) => page.locator('label', { has: seatBox(id) });
+let held = [];
+
+test('the shopper holds two seats and lands on the checkout page', async (t) => {
+  const [first, second, third] = sql(`SELECT ticket_id FROM tickets WHERE event_id = ${chosenEvent}
+    AND seat_id IS NOT NULL AND status = 'available' ORDER BY ticket_id LIMIT 3`).map((r) => r[0]);
+  held = [first, second];
+  for (const id of held) {
+    await seatTile(id).click();
+    assert.equal(await seatBox(id).isChecked(), true, `clicking seat ${id} ticks it`);
+  }
+  await Promise.all([
+    page.waitForURL(/\/checkout\/\d+\?token=/),
+    page.getByRole('button', { name: 'Hold selected seats' }).click(),
+  ]);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Checkout' }).waitFor());
+  const [[bookingId, status]] = sql(`SELECT booking_id, payment_status FROM bookings
+    WHERE booking_id = ${Number(new URL(page.url()).pathname.split('/')[2])}`);
+  assert.equal(status, 'pending');
+  assert.deepEqual(sql(`SELECT ticket_id FROM tickets WHERE booking_id = ${bookingId} ORDER BY ticket_id`).map((r) => r[0]), held);
+  t.diagnostic(`booking ${bookingId} holds ${held.join(', ')}; ${third} is the seat to change to`);
+  held.push(third);
+  await screenshot(t, 'checkout.png');
+  noProblems('hold');
+});
+
+test('the shopper changes one seat, keeping the other', async () => {
+  const [keep, drop, add] = held;
+  await Promise.all([page.waitForURL(/\/seats\?token=/), page.getByRole('link', { name: 'Change seats' }).click()]);
+  assert.equal(await seatBox(keep).isChecked(), true, 'a held seat is ticked');
+  assert.equal(await seatBox(drop).isChecked(), true, 'the other held seat is ticked');
+  await seatTile(drop).click();
+  await seatTile(add).click();
+  assert.equal(await seatBox(drop).isChecked(), false);
+  assert.equal(await seatBox(add).isChecked(), true);
+  await Promise.all([
+    page.waitForURL(/\/checkout\/\d+\?token=/),
+    page.getByRole('button', { name: 'Change to these seats' }).click(),
+  ]);
+  const bookingId = Number(new URL(page.url()).pathname.split('/')[2]);
+  assert.deepEqual(sql(`SELECT ticket_id FROM tickets WHERE booking_id = ${bookingId} ORDER BY ticket_id`).map((r) => r[0]),
+    [keep, add].sort((a, b) => a - b), 'the kept seat and the new one are held');
+  assert.deepEqual(sql(`SELECT status FROM tickets WHERE ticket_id = ${drop}`), [['available']], 'the dropped seat is free again');
+  held = [keep, add];
+  noProblems('change seats');
+});
+
+test('the shopper pays with the test card and gets e-tickets', async (t) => {
+  await page.getByLabel('Your name').fill('Ada Lovelace');
+  await page.getByLabel('Email for your tickets').fill('ada@example.com');
+  await page.getByLabel('Test card — payment succeeds').check();
+  await Promise.all([
+    page.waitForURL(/\/bookings\/\d+\?token=/),
+    page.getByRole('button', { name: /^Pay / }).click(),
+  ]);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: "You're going!" }).waitFor());
+  const bookingId = Number(new URL(page.url()).pathname.split('/')[2]);
+  const [[code, status, buyer]] = sql(`SELECT booking_code, payment_status, buyer_email FROM bookings WHERE booking_id = ${bookingId}`);
+  assert.equal(status, 'confirmed');
+  assert.equal(buyer, 'ada@example.com');
+  assert.match(await page.locator('.confirmation-code').innerText(), new RegExp(code));
+  const codes = sql(`SELECT ticket_code FROM booking_items WHERE booking_id = ${bookingId} ORDER BY ticket_id`).map((r) => r[0]);
+  assert.equal(codes.length, held.length);
+  const shown = await page.locator('main code').allInnerTexts();
+  assert.deepEqual(shown.sort(), [...codes].sort(), 'every e-ticket code is on the page');
+  await screenshot(t, 'confirmation.png');
+  noProblems('payment');
 });
