@@ -19,7 +19,7 @@
 static const char SQL_EVENT[] =
 	"SELECT e.event_id, e.name, e.description, e.status, e.currency,"
 	"       e.starts_at <= UTC_TIMESTAMP(), " SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET ","
-	"       c.slug, c.name, v.venue_id, v.name, v.address, v.city, v.timezone, v.capacity"
+	"       " DB_EVENTS_CATEGORY_VENUE_COLUMNS
 	"  FROM events e"
 	"  JOIN venues v ON v.venue_id = e.venue_id"
 	"  JOIN categories c ON c.category_id = e.category_id"
@@ -139,16 +139,9 @@ NEOERR *db_event_detail(struct db *db, struct arena *a, long long event_id,
 	out->cancelled = strcmp(cell_str(&r, 0, 3), "cancelled") == 0;
 	out->currency = cell_str(&r, 0, 4);
 	out->started = cell_ll(&r, 0, 5, 0) != 0;
-	out->starts_local = db_cell(&r, 0, 6);
+	out->starts_at_local = db_cell(&r, 0, 6);
 	out->utc_offset_minutes = (int)cell_ll(&r, 0, 7, 0);
-	out->category_slug = cell_str(&r, 0, 8);
-	out->category_name = cell_str(&r, 0, 9);
-	out->venue_id = cell_ll(&r, 0, 10, 0);
-	out->venue_name = cell_str(&r, 0, 11);
-	out->venue_address = cell_str(&r, 0, 12);
-	out->venue_city = cell_str(&r, 0, 13);
-	out->venue_timezone = cell_str(&r, 0, 14);
-	out->venue_capacity = cell_ll(&r, 0, 15, 0);
+	db_events_category_venue_from_row(&r, 0, 8, &out->category, &out->venue);
 	err = db_event_performers(db, a, out);
 	if (err != STATUS_OK)
 		return nerr_pass(err);

@@ -4,6 +4,7 @@
 #define BOXOFFICE_DB_EVENT_DETAIL_H
 #include <stdbool.h>
 #include <ClearSilver.h>
+#include "event_common.h"
 
 struct arena;
 struct db;
@@ -18,16 +19,10 @@ struct event_detail {
 	bool cancelled;              /* status 'cancelled' (drafts are never returned) */
 	bool started;                /* starts_at has passed: no longer on sale */
 	const char *currency;
-	const char *starts_local;    /* venue wall time "YYYY-MM-DD HH:MM:SS" */
+	const char *starts_at_local; /* "YYYY-MM-DD HH:MM:SS" in the venue's zone */
 	int utc_offset_minutes;
-	const char *category_slug;
-	const char *category_name;
-	long long venue_id;
-	const char *venue_name;
-	const char *venue_address;
-	const char *venue_city;
-	const char *venue_timezone;
-	long long venue_capacity;
+	struct event_category category;
+	struct event_venue venue;
 	const char **performers;     /* NULL-terminated, billing order */
 	int nperformers;
 };

@@ -38,6 +38,19 @@ static void parse_performers(struct arena *a, const char *json, struct event_sum
 	json_object_put(arr);
 }
 
+void db_events_category_venue_from_row(const struct db_result *r, int row, int col,
+				       struct event_category *category, struct event_venue *venue)
+{
+	category->slug = db_cell(r, row, col + 0);
+	category->name = db_cell(r, row, col + 1);
+	venue->id = cell_ll(r, row, col + 2, 0);
+	venue->name = db_cell(r, row, col + 3);
+	venue->address = db_cell(r, row, col + 4);
+	venue->city = db_cell(r, row, col + 5);
+	venue->capacity = cell_ll(r, row, col + 6, 0);
+	venue->timezone = db_cell(r, row, col + 7);
+}
+
 void db_events_summary_from_row(struct arena *a, const struct db_result *r, int row, int col,
 				struct event_summary *ev)
 {
@@ -46,14 +59,7 @@ void db_events_summary_from_row(struct arena *a, const struct db_result *r, int 
 	ev->starts_at_utc = db_cell(r, row, col + 2);
 	ev->starts_at_local = db_cell(r, row, col + 3);
 	ev->utc_offset_minutes = (int)cell_ll(r, row, col + 4, 0);
-	ev->category_slug = db_cell(r, row, col + 5);
-	ev->category_name = db_cell(r, row, col + 6);
-	ev->venue_id = cell_ll(r, row, col + 7, 0);
-	ev->venue_name = db_cell(r, row, col + 8);
-	ev->venue_address = db_cell(r, row, col + 9);
-	ev->venue_city = db_cell(r, row, col + 10);
-	ev->venue_capacity = cell_ll(r, row, col + 11, 0);
-	ev->venue_timezone = db_cell(r, row, col + 12);
+	db_events_category_venue_from_row(r, row, col + 5, &ev->category, &ev->venue);
 	ev->currency = db_cell(r, row, col + 13);
 	ev->from_price_cents = cell_ll(r, row, col + 14, -1);
 	parse_performers(a, db_cell(r, row, col + 15), ev);

@@ -2,6 +2,7 @@
 #ifndef BOXOFFICE_DB_EVENTS_H
 #define BOXOFFICE_DB_EVENTS_H
 #include <ClearSilver.h>
+#include "event_common.h"
 
 struct arena;
 struct db;
@@ -21,14 +22,8 @@ struct event_summary {
 	const char *starts_at_utc;   /* "YYYY-MM-DDTHH:MM:SSZ" */
 	const char *starts_at_local; /* "YYYY-MM-DD HH:MM:SS" in the venue's zone */
 	int utc_offset_minutes;
-	const char *category_slug;
-	const char *category_name;
-	long long venue_id;
-	const char *venue_name;
-	const char *venue_address;
-	const char *venue_city;
-	long long venue_capacity;
-	const char *venue_timezone;
+	struct event_category category;
+	struct event_venue venue;
 	const char *currency;
 	long long from_price_cents;  /* -1 when the event has no price tiers */
 	const char **performers;     /* NULL-terminated */
@@ -50,12 +45,18 @@ struct sql_builder;
 NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filters *f,
 		       struct event_page *out);
 
+/* An event's category and venue (aliases c, v), in the order
+ * db_events_category_venue_from_row() reads them: the listings and the event page both
+ * select these, so both fill struct event_category / event_venue the same way. */
+#define DB_EVENTS_CATEGORY_VENUE_COLUMNS \
+	"c.slug, c.name, v.venue_id, v.name, v.address, v.city, v.capacity, v.timezone"
+
 /* The columns every event listing selects (aliases e, v, c), in the order
  * db_events_summary_from_row() reads them starting at `col`; for search to reuse. */
 #define DB_EVENTS_SUMMARY_COLUMNS \
 	"e.event_id, e.name, DATE_FORMAT(e.starts_at, '%Y-%m-%dT%H:%i:%sZ'), " \
 	SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET ", " \
-	"c.slug, c.name, v.venue_id, v.name, v.address, v.city, v.capacity, v.timezone, e.currency," \
+	DB_EVENTS_CATEGORY_VENUE_COLUMNS ", e.currency," \
 	" (SELECT MIN(t.price_cents) FROM price_tiers t WHERE t.event_id = e.event_id)," \
 	" (SELECT JSON_ARRAYAGG(p.name ORDER BY ep.billing_order, p.performer_id)" \
 	"    FROM event_performers ep JOIN performers p ON p.performer_id = ep.performer_id" \
@@ -66,6 +67,8 @@ NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filter
 	" JOIN categories c ON c.category_id = e.category_id"
 
 struct db_result;
+void db_events_category_venue_from_row(const struct db_result *r, int row, int col,
+				       struct event_category *category, struct event_venue *venue);
 void db_events_summary_from_row(struct arena *a, const struct db_result *r, int row, int col,
 				struct event_summary *ev);
 

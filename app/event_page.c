@@ -9,6 +9,7 @@
 #include "db_bookings.h"
 #include "db_event_detail.h"
 #include "errors.h"
+#include "event_common.h"
 #include "event_page.h"
 #include "parse.h"
 #include "format.h"
@@ -65,8 +66,8 @@ static NEOERR *event_load(struct request *req, struct event_view *v)
 	err = db_event_sections(db, req->arena, v->event_id, &v->sections, &v->nsections);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	format_event_time(req->arena, v->ev.starts_local, v->ev.utc_offset_minutes,
-			  v->ev.venue_timezone, &v->when);
+	format_event_time(req->arena, v->ev.starts_at_local, v->ev.utc_offset_minutes,
+			  v->ev.venue.timezone, &v->when);
 	v->on_sale = !v->ev.cancelled && !v->ev.started;
 	return STATUS_OK;
 }
@@ -89,17 +90,13 @@ static void event_fill_hdf(struct request *req, HDF *hdf, const struct event_vie
 	hdf_set_value(node, "Date", v->when.date);
 	hdf_set_value(node, "Time", v->when.time);
 	hdf_set_value(node, "Zone", v->when.zone);
-	hdf_set_value(node, "Category", ev->category_name);
-	hdf_set_value(node, "CategorySlug", ev->category_slug);
-	hdf_set_value(node, "Venue.Name", ev->venue_name);
-	hdf_set_value(node, "Venue.Address", ev->venue_address);
-	hdf_set_value(node, "Venue.City", ev->venue_city);
-	hdf_set_valuef(node, "Venue.Capacity=%lld", ev->venue_capacity);
-	for (int k = 0; k < ev->nperformers; k++) {
-		char name[32];
-		snprintf(name, sizeof name, "Performers.%d", k);
-		hdf_set_value(node, name, ev->performers[k]);
-	}
+	event_category_hdf(node, &ev->category);
+	/* Venue.* here, flat Venue/City in the listings: each template reads its own shape. */
+	hdf_set_value(node, "Venue.Name", ev->venue.name);
+	hdf_set_value(node, "Venue.Address", ev->venue.address);
+	hdf_set_value(node, "Venue.City", ev->venue.city);
+	hdf_set_valuef(node, "Venue.Capacity=%lld", ev->venue.capacity);
+	event_performers_hdf(node, ev->performers, ev->nperformers);
 	long long available = 0;
 	for (int i = 0; i < v->nsections; i++) {
 		const struct event_section *s = &v->sections[i];
@@ -245,21 +242,6 @@ static struct json_object *json_str(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
-static struct json_object *event_venue_json(const struct event_detail *ev)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "venueId", json_object_new_int64(ev->venue_id));
-	json_object_object_add(o, "name", json_str(ev->venue_name));
-	char location[512];
-	snprintf(location, sizeof location, "%s, %s", ev->venue_address, ev->venue_city);
-	json_object_object_add(o, "location", json_str(location));
-	json_object_object_add(o, "address", json_str(ev->venue_address));
-	json_object_object_add(o, "city", json_str(ev->venue_city));
-	json_object_object_add(o, "capacity", json_object_new_int64(ev->venue_capacity));
-	json_object_object_add(o, "timezone", json_str(ev->venue_timezone));
-	return o;
-}
-
 static struct json_object *event_section_counts_json(const struct event_section *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -284,17 +266,16 @@ static NEOERR *event_api_build(struct request *req, void *ctx)
 	json_object_object_add(o, "eventId", json_object_new_int64(ev->event_id));
 	json_object_object_add(o, "name", json_str(ev->name));
 	json_object_object_add(o, "date", json_str(v->when.iso));
-	json_object_object_add(o, "category", json_str(ev->category_slug));
-	json_object_object_add(o, "categoryName", json_str(ev->category_name));
+	json_object_object_add(o, "category", json_str(ev->category.slug));
+	json_object_object_add(o, "categoryName", json_str(ev->category.name));
 	json_object_object_add(o, "description", json_str(ev->description));
 	json_object_object_add(o, "status", json_str(ev->cancelled ? "cancelled" : "published"));
 	json_object_object_add(o, "onSale", json_object_new_boolean(v->on_sale));
 	json_object_object_add(o, "currency", json_str(ev->currency));
-	json_object_object_add(o, "venue", event_venue_json(ev));
-	struct json_object *performers = json_object_new_array();
-	for (int k = 0; k < ev->nperformers; k++)
-		json_object_array_add(performers, json_str(ev->performers[k]));
-	json_object_object_add(o, "performers", performers);
+	json_object_object_add(o, "venue",
+			       event_venue_json(req->arena, &ev->venue, EVENT_VENUE_JSON_WITH_ADDRESS));
+	json_object_object_add(o, "performers",
+			       event_performers_json(ev->performers, ev->nperformers));
 	struct json_object *tiers = json_object_new_array();
 	struct json_object *sections = json_object_new_array();
 	for (int i = 0; i < v->nsections; i++) {

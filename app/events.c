@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "db_events.h"
 #include "errors.h"
+#include "event_common.h"
 #include "event_filters.h"
 #include "events.h"
 #include "format.h"
@@ -25,21 +26,19 @@ void events_summary_hdf(struct request *req, HDF *node, const struct event_summa
 {
 	struct event_time when;
 	format_event_time(req->arena, ev->starts_at_local, ev->utc_offset_minutes,
-			  ev->venue_timezone, &when);
+			  ev->venue.timezone, &when);
 	hdf_set_valuef(node, "Id=%lld", ev->event_id);
 	hdf_set_value(node, "Name", ev->name);
 	hdf_set_value(node, "Date", when.iso);
 	hdf_set_value(node, "Day", when.date);
 	hdf_set_value(node, "Time", when.time);
 	hdf_set_value(node, "Zone", when.zone);
-	hdf_set_value(node, "Category", ev->category_name);
-	hdf_set_value(node, "CategorySlug", ev->category_slug);
-	hdf_set_value(node, "Venue", ev->venue_name);
-	hdf_set_value(node, "City", ev->venue_city);
+	event_category_hdf(node, &ev->category);
+	hdf_set_value(node, "Venue", ev->venue.name);
+	hdf_set_value(node, "City", ev->venue.city);
 	if (ev->from_price_cents >= 0)
 		hdf_set_value(node, "FromPrice", format_money(req->arena, ev->from_price_cents, ev->currency));
-	for (int k = 0; k < ev->nperformers; k++)
-		hdf_set_valuef(node, "Performers.%d=%s", k, ev->performers[k]);
+	event_performers_hdf(node, ev->performers, ev->nperformers);
 }
 
 void events_pagination_hdf(HDF *hdf, const struct event_page *page)
@@ -57,25 +56,16 @@ struct json_object *events_summary_json(struct request *req, const struct event_
 {
 	struct event_time when;
 	format_event_time(req->arena, ev->starts_at_local, ev->utc_offset_minutes,
-			  ev->venue_timezone, &when);
+			  ev->venue.timezone, &when);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "eventId", json_object_new_int64(ev->event_id));
 	json_object_object_add(o, "name", json_object_new_string(ev->name));
 	json_object_object_add(o, "date", json_object_new_string(when.iso));
-	json_object_object_add(o, "category", json_object_new_string(ev->category_slug));
-	struct json_object *venue = json_object_new_object();
-	json_object_object_add(venue, "venueId", json_object_new_int64(ev->venue_id));
-	json_object_object_add(venue, "name", json_object_new_string(ev->venue_name));
-	json_object_object_add(venue, "location", json_object_new_string(
-		arena_printf(req->arena, "%s, %s", ev->venue_address, ev->venue_city)));
-	json_object_object_add(venue, "city", json_object_new_string(ev->venue_city));
-	json_object_object_add(venue, "capacity", json_object_new_int64(ev->venue_capacity));
-	json_object_object_add(venue, "timezone", json_object_new_string(ev->venue_timezone));
-	json_object_object_add(o, "venue", venue);
-	struct json_object *performers = json_object_new_array();
-	for (int k = 0; k < ev->nperformers; k++)
-		json_object_array_add(performers, json_object_new_string(ev->performers[k]));
-	json_object_object_add(o, "performers", performers);
+	json_object_object_add(o, "category", json_object_new_string(ev->category.slug));
+	json_object_object_add(o, "venue",
+			       event_venue_json(req->arena, &ev->venue, EVENT_VENUE_JSON_LISTING));
+	json_object_object_add(o, "performers",
+			       event_performers_json(ev->performers, ev->nperformers));
 	if (ev->from_price_cents >= 0)
 		json_object_object_add(o, "fromPriceCents", json_object_new_int64(ev->from_price_cents));
 	json_object_object_add(o, "currency", json_object_new_string(ev->currency));
