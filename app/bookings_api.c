@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "http.h"
 #include "idempotency.h"
+#include "ids.h"
 #include "payments.h"
 #include "render.h"
 
@@ -59,12 +60,6 @@ static NEOERR *field_string(struct json_object *o, const char *name, bool requir
 	return STATUS_OK;
 }
 
-static int compare_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 static NEOERR *parse_ticket_ids(struct request *req, struct json_object *body, struct booking_body *b)
 {
 	struct json_object *ids;
@@ -87,7 +82,7 @@ static NEOERR *parse_ticket_ids(struct request *req, struct json_object *body, s
 		b->ticket_ids[i] = json_object_get_int64(v);
 	}
 	b->nticket_ids = (int)n;
-	qsort(b->ticket_ids, n, sizeof(long long), compare_ll);
+	qsort(b->ticket_ids, n, sizeof(long long), ids_compare);
 	for (size_t i = 1; i < n; i++)
 		if (b->ticket_ids[i] == b->ticket_ids[i - 1])
 			return nerr_raise(ERR_UNPROCESSABLE, "Ticket %lld is listed twice.", b->ticket_ids[i]);

@@ -13,6 +13,7 @@
 #include "event_page.h"
 #include "format.h"
 #include "http.h"
+#include "ids.h"
 #include "parse.h"
 #include "payments.h"
 #include "render.h"
@@ -252,12 +253,6 @@ NEOERR *checkout_confirmation(struct request *req)
 	return nerr_pass(render_page(req, "checkout/confirmation.cs"));
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 /* The seat map's selection: every ticketId=N, and standing_<section>=quantity fields. */
 static NEOERR *hold_parse_form(struct request *req, long long event_id, struct hold_request *rq)
 {
@@ -287,11 +282,7 @@ static NEOERR *hold_parse_form(struct request *req, long long event_id, struct h
 			}
 		}
 	}
-	qsort(ids, (size_t)nids, sizeof *ids, compare_ids);
-	int distinct = 0;
-	for (int i = 0; i < nids; i++)
-		if (distinct == 0 || ids[distinct - 1] != ids[i])
-			ids[distinct++] = ids[i];
+	int distinct = ids_sort_distinct(ids, nids);
 	total -= nids - distinct;   /* a seat ticked twice is one ticket */
 	if (total == 0)
 		return nerr_raise(ERR_BAD_REQUEST, "Choose at least one seat or standing place.");

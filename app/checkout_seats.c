@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "event_page.h"
 #include "http.h"
+#include "ids.h"
 #include "parse.h"
 #include "render.h"
 
@@ -46,12 +47,6 @@ static bool seats_number(const char *s, long long *out)
 		return false;
 	*out = strtoll(s, NULL, 10);
 	return true;
-}
-
-static int seats_compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
 }
 
 /* ticketId=N for each seat, standing_<sectionId>=quantity for each standing area (empty
@@ -97,11 +92,7 @@ static void seats_parse(struct request *req, struct seats_selection *sel)
 		}
 		sel->standing[sel->nstanding++] = (struct standing_request){ section, (int)v };
 	}
-	qsort(sel->seat_ids, (size_t)sel->nseat_ids, sizeof *sel->seat_ids, seats_compare_ids);
-	int distinct = 0;
-	for (int i = 0; i < sel->nseat_ids; i++)
-		if (distinct == 0 || sel->seat_ids[distinct - 1] != sel->seat_ids[i])
-			sel->seat_ids[distinct++] = sel->seat_ids[i];
+	int distinct = ids_sort_distinct(sel->seat_ids, sel->nseat_ids);
 	if (distinct != sel->nseat_ids)
 		seats_problem(sel, "The selection names the same seat more than once.");
 	sel->nseat_ids = distinct;

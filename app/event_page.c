@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "format.h"
 #include "http.h"
+#include "ids.h"
 #include "page_cache.h"
 #include "render.h"
 #include "seatmap.h"
@@ -156,12 +157,6 @@ NEOERR *event_page_with_selection(struct request *req, long long event_id, int s
 	return STATUS_OK;
 }
 
-static int event_compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 NEOERR *event_page_fill_for_hold(struct request *req, long long event_id,
 				 const struct event_hold_view *hv, bool *on_sale)
 {
@@ -179,10 +174,9 @@ NEOERR *event_page_fill_for_hold(struct request *req, long long event_id,
 		if (err != STATUS_OK)
 			return nerr_pass(err);
 		/* Held by this very shopper: theirs to keep or give up, so free to them. */
-		for (int i = 0; i < nseats && hv->nheld > 0; i++)
+		for (int i = 0; i < nseats; i++)
 			if (seats[i].status == TICKET_RESERVED &&
-			    bsearch(&seats[i].ticket_id, hv->held, (size_t)hv->nheld, sizeof *hv->held,
-				    event_compare_ids))
+			    ids_contain(hv->held, hv->nheld, seats[i].ticket_id))
 				seats[i].status = TICKET_AVAILABLE;
 		db_event_recount(v.sections, v.nsections, seats, nseats, true);
 		for (int k = 0; k < hv->nheld_standing; k++)
