@@ -97,46 +97,66 @@ static const char SQL_STANDING_FREE[] =
 	"SELECT ticket_id, price_cents, seat_label FROM tickets"
 	" WHERE event_id = ? AND section_id = ? AND status = 'available'"
 	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
+/* Never the places of `own_booking` (a hold growing its own standing quantity). */
 static const char SQL_STANDING_EXPIRED[] =
 	"SELECT ticket_id, price_cents, seat_label FROM tickets"
 	" WHERE event_id = ? AND section_id = ? AND status = 'reserved'"
-	"   AND hold_expires_at < UTC_TIMESTAMP()"
+	"   AND hold_expires_at < UTC_TIMESTAMP() AND NOT (booking_id <=> ?)"
 	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
 static const char SQL_SECTION_OF_EVENT[] =
 	"SELECT s.kind, s.name FROM venue_sections s JOIN events e ON e.venue_id = s.venue_id"
 	" WHERE e.event_id = ? AND s.section_id = ?";
 
+NEOERR *db_standing_take(struct db *db, struct arena *a, long long event_id, long long section_id,
+			 int want, long long own_booking, struct held_ticket *out, int *got,
+			 const char **section)
+{
+	*got = 0;
+	*section = NULL;
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_SECTION_OF_EVENT, "ii", event_id, section_id);
+	if (err != STATUS_OK || r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "standing") != 0)
+		return nerr_pass(err);
+	*section = db_cell(&r, 0, 1);
+	for (int q = 0; q < 2 && *got < want; q++) {
+		long long need = want - *got;
+		err = q == 0 ? db_exec(db, a, &r, SQL_STANDING_FREE, "iii", event_id, section_id, need)
+			     : db_exec(db, a, &r, SQL_STANDING_EXPIRED, "iiii", event_id, section_id,
+				       own_booking, need);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		for (int i = 0; i < r.nrows; i++)
+			out[(*got)++] = (struct held_ticket){
+				ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)), db_cell(&r, i, 2) };
+	}
+	return STATUS_OK;
+}
+
+const char *db_standing_shortfall(struct arena *a, int got, const char *section)
+{
+	return got ? arena_printf(a, "Only %d place%s left in %s right now.", got,
+				  got == 1 ? " is" : "s are", section)
+		   : arena_printf(a, "%s is sold out right now.", section);
+}
+
 static NEOERR *hold_take_standing(struct db *db, struct arena *a, const struct hold_request *rq,
 				  const struct standing_request *st, struct hold_result *out,
 				  enum hold_outcome *fail)
 {
-	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_SECTION_OF_EVENT, "ii", rq->event_id, st->section_id);
+	int got = 0;
+	const char *section;
+	NEOERR *err = db_standing_take(db, a, rq->event_id, st->section_id, st->quantity, 0,
+				       out->tickets + out->ntickets, &got, &section);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	if (r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "standing") != 0) {
+	out->ntickets += got;
+	if (section == NULL) {
 		*fail = HOLD_INVALID;
 		out->message = arena_printf(a, "Section %lld is not a standing area of event %lld.",
 					    st->section_id, rq->event_id);
-		return STATUS_OK;
-	}
-	const char *section = db_cell(&r, 0, 1);
-	int got = 0;
-	const char *queries[] = { SQL_STANDING_FREE, SQL_STANDING_EXPIRED };
-	for (int q = 0; q < 2 && got < st->quantity; q++) {
-		err = db_exec(db, a, &r, queries[q], "iii", rq->event_id, st->section_id,
-			      (long long)(st->quantity - got));
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-		for (int i = 0; i < r.nrows; i++, got++)
-			out->tickets[out->ntickets++] = (struct held_ticket){
-				ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)), db_cell(&r, i, 2) };
-	}
-	if (got < st->quantity) {
+	} else if (got < st->quantity) {
 		*fail = HOLD_UNAVAILABLE;
-		out->message = got ? arena_printf(a, "Only %d place%s left in %s right now.", got,
-						  got == 1 ? " is" : "s are", section)
-				   : arena_printf(a, "%s is sold out right now.", section);
+		out->message = db_standing_shortfall(a, got, section);
 	}
 	return STATUS_OK;
 }
@@ -471,6 +491,16 @@ static const char SQL_PAYMENT_IN_FLIGHT[] =
 	"SELECT COUNT(*) FROM payments WHERE booking_id = ? AND (status = 'succeeded'"
 	" OR (status = 'pending' AND created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND))";
 
+NEOERR *db_payments_in_flight(struct db *db, long long booking_id, bool *in_flight)
+{
+	struct arena *a = arena_new();
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_PAYMENT_IN_FLIGHT, "i", booking_id);
+	*in_flight = err == STATUS_OK && ll(db_cell(&r, 0, 0)) > 0;
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, const char *payment_method,
 			  long long amount_cents, const char *currency,
@@ -489,10 +519,11 @@ NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_i
 		*claim = CLAIM_CHANGED;
 		goto done;
 	}
-	err = db_exec(db, a, &r, SQL_PAYMENT_IN_FLIGHT, "i", booking_id);
+	bool in_flight = false;
+	err = db_payments_in_flight(db, booking_id, &in_flight);
 	if (err != STATUS_OK)
 		goto done;
-	if (ll(db_cell(&r, 0, 0)) > 0) {
+	if (in_flight) {
 		*claim = CLAIM_IN_PROGRESS;
 		goto done;
 	}

@@ -110,6 +110,21 @@ void db_bookings_token_hash(const char *token, unsigned char hash[32]);
 
 
 
+/* Standing places of a standing area of the event, up to `want` of them: free ones first, then
+ * those of expired holds other than `own_booking`'s (0: none), all FOR UPDATE SKIP LOCKED, so
+ * buyers never queue for interchangeable rows. Fills out[0..*got) (room for `want`); *section
+ * is the area's name, or NULL when the section is not a standing area of the event. */
+NEOERR *db_standing_take(struct db *db, struct arena *a, long long event_id, long long section_id,
+			 int want, long long own_booking, struct held_ticket *out, int *got,
+			 const char **section);
+/* What to tell a shopper who asked for more standing places than `got` were left. */
+const char *db_standing_shortfall(struct arena *a, int got, const char *section);
+
+/* Whether a payment for the booking is in flight: one succeeded, or one began less than two
+ * minutes ago (older pending attempts are a dead worker's, settled by the sweep). While one
+ * is, the booking's total must not move and no second attempt may start. */
+NEOERR *db_payments_in_flight(struct db *db, long long booking_id, bool *in_flight);
+
 enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE, CLAIM_CHANGED };
 
 /* Start a payment attempt under the booking's row lock, so one booking has at most one

@@ -16,21 +16,11 @@
 #include "buf.h"
 #include "db.h"
 #include "db_hold_change.h"
+#include "ids.h"
 
 static long long ll(const char *s)
 {
 	return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static int compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
-static bool ids_contain(const long long *ids, int n, long long id)
-{
-	return n > 0 && bsearch(&id, ids, (size_t)n, sizeof *ids, compare_ids) != NULL;
 }
 
 /* Ids (numbers, never input text) as one JSON array parameter, opened with JSON_TABLE: one
@@ -52,11 +42,6 @@ static const char SQL_CHANGE_EVENT_ON_SALE[] =
 static const char SQL_CHANGE_LOCK_BOOKING[] =
 	"SELECT payment_status, event_id, expires_at > UTC_TIMESTAMP(),"
 	" DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') FROM bookings WHERE booking_id = ? FOR UPDATE";
-/* The rule of db_payments_claim (db_bookings.c): a charge that succeeded, or one started in
- * the last two minutes, is in flight; its amount is the total, which must not move now. */
-static const char SQL_CHANGE_PAYMENT_IN_FLIGHT[] =
-	"SELECT COUNT(*) FROM payments WHERE booking_id = ? AND (status = 'succeeded'"
-	" OR (status = 'pending' AND created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND))";
 /* Unlocked: only a transaction holding the booking row (this one) adds tickets to a booking;
  * one taken away meanwhile (an expired hold) shows once the rows are locked. */
 static const char SQL_CHANGE_HELD_IDS[] =
@@ -69,19 +54,6 @@ static const char SQL_CHANGE_LOCK_TICKETS[] =
 	" FROM JSON_TABLE(?, '$[*]' COLUMNS (ticket_id BIGINT UNSIGNED PATH '$')) AS j"
 	" STRAIGHT_JOIN tickets t FORCE INDEX (PRIMARY) ON t.ticket_id = j.ticket_id"
 	" FOR UPDATE";
-static const char SQL_CHANGE_SECTION[] =
-	"SELECT s.kind, s.name FROM venue_sections s JOIN events e ON e.venue_id = s.venue_id"
-	" WHERE e.event_id = ? AND s.section_id = ?";
-/* As hold_take_standing: free places first, then those of expired holds — never our own. */
-static const char SQL_CHANGE_STANDING_FREE[] =
-	"SELECT ticket_id, price_cents, seat_label FROM tickets"
-	" WHERE event_id = ? AND section_id = ? AND status = 'available'"
-	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
-static const char SQL_CHANGE_STANDING_EXPIRED[] =
-	"SELECT ticket_id, price_cents, seat_label FROM tickets"
-	" WHERE event_id = ? AND section_id = ? AND status = 'reserved'"
-	"   AND hold_expires_at < UTC_TIMESTAMP() AND booking_id <> ?"
-	" ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED";
 static const char SQL_CHANGE_RELEASE[] =
 	"UPDATE JSON_TABLE(?, '$[*]' COLUMNS (ticket_id BIGINT UNSIGNED PATH '$')) AS j"
 	" STRAIGHT_JOIN tickets t FORCE INDEX (PRIMARY) ON t.ticket_id = j.ticket_id"
@@ -112,7 +84,7 @@ struct locked_ticket {
 
 static int compare_locked(const void *a, const void *b)
 {
-	return compare_ids(&((const struct locked_ticket *)a)->ticket_id,
+	return ids_compare(&((const struct locked_ticket *)a)->ticket_id,
 			   &((const struct locked_ticket *)b)->ticket_id);
 }
 
@@ -152,11 +124,7 @@ static NEOERR *change_lock_tickets(struct db *db, struct arena *a, const struct 
 		ids[n++] = ll(db_cell(held, i, 0));
 	for (int i = 0; i < rq->nseat_ids; i++)
 		ids[n++] = rq->seat_ids[i];
-	qsort(ids, (size_t)n, sizeof *ids, compare_ids);
-	int distinct = 0;
-	for (int i = 0; i < n; i++)
-		if (distinct == 0 || ids[distinct - 1] != ids[i])
-			ids[distinct++] = ids[i];
+	int distinct = ids_sort_distinct(ids, n);
 	*rows = arena_zalloc(a, sizeof(struct locked_ticket) * (size_t)(distinct + 1));
 	*nrows = 0;
 	if (distinct == 0)
@@ -237,17 +205,6 @@ static NEOERR *change_plan_standing(struct db *db, struct arena *a, const struct
 				    const struct locked_ticket *rows, int nrows,
 				    struct change_plan *plan, struct hold_change_result *out)
 {
-	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_CHANGE_SECTION, "ii", rq->event_id, want->section_id);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	if (r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "standing") != 0) {
-		out->outcome = CHANGE_INVALID;
-		out->message = arena_printf(a, "Section %lld is not a standing area of this event.",
-					    want->section_id);
-		return STATUS_OK;
-	}
-	const char *section = db_cell(&r, 0, 1);
 	int have = 0;
 	for (int i = 0; i < nheld; i++) {
 		const struct locked_ticket *t = locked_find(rows, nrows, held[i]);
@@ -260,26 +217,29 @@ static NEOERR *change_plan_standing(struct db *db, struct arena *a, const struct
 			plan->release[plan->nrelease++] = t->ticket_id;   /* the highest ids go */
 		}
 	}
-	int got = have;
-	const char *queries[] = { SQL_CHANGE_STANDING_FREE, SQL_CHANGE_STANDING_EXPIRED };
-	for (int q = 0; q < 2 && got < want->quantity; q++) {
-		long long need = want->quantity - got;
-		err = q == 0 ? db_exec(db, a, &r, queries[q], "iii", rq->event_id, want->section_id, need)
-			     : db_exec(db, a, &r, queries[q], "iiii", rq->event_id, want->section_id,
-				       rq->booking_id, need);
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-		for (int i = 0; i < r.nrows; i++, got++) {
-			plan->reserve[plan->nreserve++] = ll(db_cell(&r, i, 0));
-			plan->total_cents += ll(db_cell(&r, i, 1));
-			plan->count++;
-		}
+	/* More wanted than held: taken as a hold takes them (never the booking's own places). */
+	int need = want->quantity > have ? want->quantity - have : 0;
+	struct held_ticket *more = arena_alloc(a, sizeof *more * (size_t)(need + 1));
+	int got = 0;
+	const char *section;
+	NEOERR *err = db_standing_take(db, a, rq->event_id, want->section_id, need, rq->booking_id,
+				       more, &got, &section);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (section == NULL) {
+		out->outcome = CHANGE_INVALID;
+		out->message = arena_printf(a, "Section %lld is not a standing area of this event.",
+					    want->section_id);
+		return STATUS_OK;
 	}
-	if (got < want->quantity) {
+	for (int i = 0; i < got; i++) {
+		plan->reserve[plan->nreserve++] = more[i].ticket_id;
+		plan->total_cents += more[i].price_cents;
+		plan->count++;
+	}
+	if (got < need) {
 		out->outcome = CHANGE_TAKEN;
-		out->message = got ? arena_printf(a, "Only %d place%s left in %s right now.", got,
-						  got == 1 ? " is" : "s are", section)
-				   : arena_printf(a, "%s is sold out right now.", section);
+		out->message = db_standing_shortfall(a, have + got, section);
 	}
 	return STATUS_OK;
 }
@@ -341,7 +301,7 @@ static NEOERR *change_locked(struct db *db, struct arena *a, const struct hold_c
 
 	struct db_result r;
 	if (plan.nrelease > 0) {
-		qsort(plan.release, (size_t)plan.nrelease, sizeof *plan.release, compare_ids);
+		qsort(plan.release, (size_t)plan.nrelease, sizeof *plan.release, ids_compare);
 		err = db_exec(db, a, &r, SQL_CHANGE_RELEASE, "si",
 			      id_list_json(a, plan.release, plan.nrelease), rq->booking_id);
 		if (err == STATUS_OK && r.affected_rows != (unsigned long long)plan.nrelease)
@@ -351,7 +311,7 @@ static NEOERR *change_locked(struct db *db, struct arena *a, const struct hold_c
 			return nerr_pass(err);
 	}
 	if (plan.nreserve > 0) {
-		qsort(plan.reserve, (size_t)plan.nreserve, sizeof *plan.reserve, compare_ids);
+		qsort(plan.reserve, (size_t)plan.nreserve, sizeof *plan.reserve, ids_compare);
 		err = db_exec(db, a, &r, SQL_CHANGE_RESERVE, "sis",
 			      id_list_json(a, plan.reserve, plan.nreserve), rq->booking_id, expires_at);
 		if (err == STATUS_OK && r.affected_rows != (unsigned long long)plan.nreserve)
@@ -406,10 +366,11 @@ NEOERR *db_hold_change(struct db *db, struct arena *a, const struct hold_change_
 	if (strcmp(db_cell(&r, 0, 0), "pending") != 0 || ll(db_cell(&r, 0, 2)) != 1)
 		return change_fail(db, out, CHANGE_ENDED, HOLD_ENDED);
 	const char *expires_at = db_cell(&r, 0, 3);   /* the hold's clock does not restart */
-	err = db_exec(db, a, &r, SQL_CHANGE_PAYMENT_IN_FLIGHT, "i", rq->booking_id);
+	bool in_flight = false;
+	err = db_payments_in_flight(db, rq->booking_id, &in_flight);
 	if (err != STATUS_OK)
 		goto fail;
-	if (ll(db_cell(&r, 0, 0)) > 0)
+	if (in_flight)
 		return change_fail(db, out, CHANGE_PAYING, "A payment for this booking is being "
 				   "processed, so its seats cannot be changed now.");
 	err = change_locked(db, a, rq, expires_at, out);
