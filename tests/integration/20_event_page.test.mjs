@@ -4,7 +4,7 @@
 // friendly 404s for drafts and bad ids, a cancelled notice, and hostile data escaped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, sql, sqlString, decodeHtml, sleep } from './lib.mjs';
+import { get, sql, sqlString, decodeHtml, sleep, untouchedEventWithSeatsAndStanding } from './lib.mjs';
 
 const tag = `ev${process.pid}`;
 const STALE_BOUND_MS = 3000; // availability is at most ~2 s stale; poll a little longer
@@ -167,18 +167,7 @@ const enabledTicketIds = (html) => checkboxes(html).filter((b) => b.disabled ===
 // --- setup ---------------------------------------------------------------------------------
 
 before(() => {
-  const rows = sql(
-    `SELECT e.event_id FROM events e
-      WHERE e.status = 'published' AND e.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY
-        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
-                     WHERE pt.event_id = e.event_id AND s.kind = 'standing')
-        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
-                     WHERE pt.event_id = e.event_id AND s.kind = 'seated')
-        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.event_id = e.event_id AND t.status <> 'available')
-      ORDER BY e.event_id DESC LIMIT 1`,
-  );
-  assert.equal(rows.length, 1, 'the demo data has an untouched event with seats and standing');
-  eventId = Number(rows[0][0]);
+  eventId = untouchedEventWithSeatsAndStanding();
 });
 
 after(() => {

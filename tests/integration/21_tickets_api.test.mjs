@@ -3,7 +3,7 @@
 // expired holds counted as available, changes visible within the staleness bound, and 404s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, sql, sleep } from './lib.mjs';
+import { get, sql, sleep, untouchedEventWithSeatsAndStanding } from './lib.mjs';
 
 const STALE_BOUND_MS = 3000; // availability is at most ~2 s stale; poll a little longer
 const STATUSES = ['available', 'reserved', 'sold'];
@@ -83,18 +83,7 @@ function assertApiError(doc, code) {
 }
 
 before(() => {
-  const rows = sql(
-    `SELECT e.event_id FROM events e
-      WHERE e.status = 'published' AND e.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY
-        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
-                     WHERE pt.event_id = e.event_id AND s.kind = 'standing')
-        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
-                     WHERE pt.event_id = e.event_id AND s.kind = 'seated')
-        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.event_id = e.event_id AND t.status <> 'available')
-      ORDER BY e.event_id LIMIT 1`,
-  );
-  assert.equal(rows.length, 1, 'the demo data has an untouched event with seats and standing');
-  eventId = Number(rows[0][0]);
+  eventId = untouchedEventWithSeatsAndStanding({ oldest: true });
 });
 
 after(() => {

@@ -9,7 +9,7 @@ import { BASE_URL, sql, flushCache, get } from './lib.mjs';
 import {
   createFixtureEvent, dropFixtureEvent, ticketsById, bookingFromDb, bookingTickets, bookingItems,
   paymentsOf, bookingCount, availableIn, Shopper, hold, checkoutLocation, parseCheckout, pageMessage,
-  formatEuro, holdAndOpen as holdAndOpenAt, openCheckout } from './checkout.mjs';
+  formatEuro, holdAndOpen as holdAndOpenAt, openCheckout, seatSupply } from './checkout.mjs';
 
 const HOLD_SECONDS = 10 * 60;   // Booking.HoldMinutes default
 const MAX_TICKETS = 8;          // Booking.MaxTickets default
@@ -17,12 +17,13 @@ const MAX_TICKETS = 8;          // Booking.MaxTickets default
 let fixture;
 let standing;                   // the standing section
 let seatedSections;             // seated sections, each with a cursor of unused tickets
+let freshSeats;                 // freshSeats(n, sectionIndex): untouched seats (checkout.mjs seatSupply)
 let otherEventTicket;           // a ticket of some other event
 
 before(async () => {
   fixture = createFixtureEvent(`Checkout Flow Test ${process.pid}`);
   standing = fixture.sections.find((s) => s.kind === 'standing');
-  seatedSections = fixture.sections.filter((s) => s.kind === 'seated').map((s) => ({ ...s, next: 0 }));
+  ({ seatedSections, freshSeats } = seatSupply(fixture));
   assert.ok(standing && seatedSections.length >= 1, 'the fixture has standing and seated sections');
   otherEventTicket = Number(sql(`SELECT MIN(ticket_id) FROM tickets WHERE event_id <> ${fixture.eventId}`)[0][0]);
   await flushCache(); // the event was added behind the app's back
@@ -32,15 +33,6 @@ after(async () => {
   if (fixture) dropFixtureEvent(fixture.eventId);
   await flushCache();
 });
-
-// Fresh seats no earlier test touched, from one seated section (by index, wrapping).
-function freshSeats(n, sectionIndex = 0) {
-  const s = seatedSections[sectionIndex % seatedSections.length];
-  assert.ok(s.next + n <= s.ticketIds.length, `enough fresh seats in ${s.name}`);
-  const ids = s.ticketIds.slice(s.next, s.next + n);
-  s.next += n;
-  return ids;
-}
 
 function assertAvailable(ids, what) {
   for (const [id, t] of ticketsById(ids)) {

@@ -13,7 +13,7 @@ import { CONFIG, sql, flushCache, decodeHtml } from './lib.mjs';
 import {
   createFixtureEvent, dropFixtureEvent, ticketsById, bookingFromDb, bookingTickets, bookingItems,
   paymentsOf, availableIn, Shopper, hold, checkoutLocation, parseCheckout, pageMessage, formatEuro,
-  holdAndOpen as holdAndOpenAt, openCheckout } from './checkout.mjs';
+  holdAndOpen as holdAndOpenAt, openCheckout, seatSupply } from './checkout.mjs';
 import { invariantViolations, lockTickets } from './storm.mjs';
 
 const MAX_TICKETS = 8;          // Booking.MaxTickets default
@@ -21,13 +21,14 @@ const MAX_TICKETS = 8;          // Booking.MaxTickets default
 let fixture;
 let standing;                   // the standing section
 let seatedSections;             // seated sections, each with a cursor of unused tickets
+let freshSeats;                 // freshSeats(n, sectionIndex): untouched seats (checkout.mjs seatSupply)
 let capacity;                   // tickets of the event
 let otherEventTicket;           // a ticket of some other event
 
 before(async () => {
   fixture = createFixtureEvent(`Change Seats Test ${process.pid}`);
   standing = fixture.sections.find((s) => s.kind === 'standing');
-  seatedSections = fixture.sections.filter((s) => s.kind === 'seated').map((s) => ({ ...s, next: 0 }));
+  ({ seatedSections, freshSeats } = seatSupply(fixture));
   assert.ok(standing && seatedSections.length >= 2, 'the fixture has standing and two seated sections');
   capacity = fixture.sections.reduce((n, s) => n + s.capacity, 0);
   otherEventTicket = Number(sql(`SELECT MIN(ticket_id) FROM tickets WHERE event_id <> ${fixture.eventId}`)[0][0]);
@@ -38,15 +39,6 @@ after(async () => {
   if (fixture) dropFixtureEvent(fixture.eventId);
   await flushCache();
 });
-
-// Fresh seats no earlier test touched, from one seated section (by index, wrapping).
-function freshSeats(n, sectionIndex = 0) {
-  const s = seatedSections[sectionIndex % seatedSections.length];
-  assert.ok(s.next + n <= s.ticketIds.length, `enough fresh seats in ${s.name}`);
-  const ids = s.ticketIds.slice(s.next, s.next + n);
-  s.next += n;
-  return ids;
-}
 
 const byId = (a, b) => a - b;
 const sorted = (ids) => [...ids].sort(byId);

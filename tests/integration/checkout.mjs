@@ -61,6 +61,20 @@ export function createFixtureEvent(name) {
   return { eventId, venueId, sections };
 }
 
+// The fixture's seated sections, each with a cursor over its tickets, and freshSeats(n, i):
+// n seats no earlier test touched, from seated section i (wrapping).
+export function seatSupply(fixture) {
+  const seatedSections = fixture.sections.filter((s) => s.kind === 'seated').map((s) => ({ ...s, next: 0 }));
+  function freshSeats(n, sectionIndex = 0) {
+    const s = seatedSections[sectionIndex % seatedSections.length];
+    assert.ok(s.next + n <= s.ticketIds.length, `enough fresh seats in ${s.name}`);
+    const ids = s.ticketIds.slice(s.next, s.next + n);
+    s.next += n;
+    return ids;
+  }
+  return { seatedSections, freshSeats };
+}
+
 // Everything the flow wrote for the event, then the event itself; children first (FKs).
 export function dropFixtureEvent(eventId) {
   const bookings = `SELECT booking_id FROM bookings WHERE event_id = ${eventId}`;

@@ -364,3 +364,21 @@ export async function allApiEvents(query = '') {
   }
   return { events, total };
 }
+
+// A demo event nobody has sold or held anything of yet, upcoming for at least a day, with
+// priced seated and standing sections: the newest such event, or the oldest (`oldest`), so
+// two test files can take different ones.
+export function untouchedEventWithSeatsAndStanding({ oldest = false } = {}) {
+  const rows = sql(
+    `SELECT e.event_id FROM events e
+      WHERE e.status = 'published' AND e.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY
+        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
+                     WHERE pt.event_id = e.event_id AND s.kind = 'standing')
+        AND EXISTS (SELECT 1 FROM price_tiers pt JOIN venue_sections s ON s.section_id = pt.section_id
+                     WHERE pt.event_id = e.event_id AND s.kind = 'seated')
+        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.event_id = e.event_id AND t.status <> 'available')
+      ORDER BY e.event_id ${oldest ? 'ASC' : 'DESC'} LIMIT 1`,
+  );
+  if (rows.length !== 1) throw new Error('the demo data has an untouched event with seats and standing');
+  return Number(rows[0][0]);
+}
