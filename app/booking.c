@@ -10,30 +10,38 @@
 #include "log.h"
 #include "payments.h"
 
-void booking_backoff(int attempt)
+static void booking_backoff(int attempt)
 {
 	/* 5-20 ms, doubling: long enough for the winner to commit, short for a shopper. */
 	unsigned int base = 5000u << (attempt < 3 ? attempt : 2);
 	usleep(base + randombytes_uniform(base));
 }
 
+bool booking_should_retry(NEOERR **err, int attempt, const char *busy)
+{
+	if (*err == STATUS_OK || !nerr_match(*err, NERR_LOCK))
+		return false;
+	if (attempt + 1 >= BOOKING_LOCK_RETRIES) {
+		if (busy) {
+			nerr_ignore(err);
+			*err = nerr_raise(ERR_UNAVAILABLE, "%s", busy);
+		}
+		return false;
+	}
+	nerr_ignore(err);
+	booking_backoff(attempt);
+	return true;
+}
+
 NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
 		     struct hold_result *out)
 {
+	NEOERR *err;
 	for (int attempt = 0;; attempt++) {
-		NEOERR *err = db_bookings_hold(&app->db, a, rq, out);
-		if (err == STATUS_OK)
-			return STATUS_OK;
-		if (!nerr_match(err, NERR_LOCK) || attempt + 1 >= BOOKING_LOCK_RETRIES) {
-			if (nerr_match(err, NERR_LOCK)) {
-				nerr_ignore(&err);
-				return nerr_raise(ERR_UNAVAILABLE, "So many people are booking right now that "
-						  "we could not hold your seats. Please try again in a moment.");
-			}
+		err = db_bookings_hold(&app->db, a, rq, out);
+		if (!booking_should_retry(&err, attempt, "So many people are booking right now that "
+					  "we could not hold your seats. Please try again in a moment."))
 			return nerr_pass(err);
-		}
-		nerr_ignore(&err);
-		booking_backoff(attempt);
 	}
 }
 
@@ -76,11 +84,8 @@ NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charg
 						payment_method,
 						held->total_cents, held->currency, held->buyer_name,
 						held->buyer_email, &payment_id, &claim);
-			if (err == STATUS_OK || !nerr_match(err, NERR_LOCK) ||
-			    attempt + 1 >= BOOKING_LOCK_RETRIES)
+			if (!booking_should_retry(&err, attempt, NULL))
 				break;
-			nerr_ignore(&err);
-			booking_backoff(attempt);
 		}
 	}
 	if (err != STATUS_OK)

@@ -12,9 +12,12 @@ struct payment_provider;
 
 #define BOOKING_LOCK_RETRIES 5
 
-/* Sleep before retry number `attempt` (0-based) of a transaction that lost a lock race:
- * from 5-10 ms, doubling up to 20-40 ms (jittered, so racers do not meet again). */
-void booking_backoff(int attempt);
+/* After try number `attempt` of a booking transaction: true when it lost a lock race
+ * (deadlock, lock wait timeout) and may go again — a jittered back-off of 5-40 ms has been
+ * slept; false when *err is the answer: STATUS_OK, another error, or, once
+ * BOOKING_LOCK_RETRIES tries are spent, an ERR_UNAVAILABLE (503 with Retry-After) saying
+ * `busy` (with `busy` NULL, the last lock error itself). */
+bool booking_should_retry(NEOERR **err, int attempt, const char *busy);
 
 /* Hold, retrying deadlocks and lock-wait timeouts with jitter; after the last try an
  * ERR_UNAVAILABLE (503 with Retry-After). */

@@ -182,18 +182,13 @@ NEOERR *checkout_seats_page(struct request *req)
 static NEOERR *seats_change_retrying(struct app *app, struct arena *a,
 				     const struct hold_change_request *rq, struct hold_change_result *out)
 {
+	NEOERR *err;
 	for (int attempt = 0;; attempt++) {
-		NEOERR *err = db_hold_change(&app->db, a, rq, out);
-		if (err == STATUS_OK)
-			return STATUS_OK;
-		if (!nerr_match(err, NERR_LOCK))
-			return nerr_pass(err);
-		nerr_ignore(&err);
-		if (attempt + 1 >= BOOKING_LOCK_RETRIES)
-			return nerr_raise(ERR_UNAVAILABLE, "So many people are booking right now that we "
+		err = db_hold_change(&app->db, a, rq, out);
+		if (!booking_should_retry(&err, attempt, "So many people are booking right now that we "
 					  "could not change your seats; you still hold the seats you had. "
-					  "Please try again in a moment.");
-		booking_backoff(attempt);
+					  "Please try again in a moment."))
+			return nerr_pass(err);
 	}
 }
 
