@@ -47,7 +47,11 @@ long admission_queued_ms(const char *stamp, const struct timespec *now)
 NEOERR *admission_check(struct request *req)
 {
 	int limit = req->app ? req->app->cfg->max_queue_ms : 0;
-	if (limit <= 0 || req->queued_ms <= limit)
+	if (limit <= 0)
+		return STATUS_OK;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (admission_queued_ms(req->request_start, &now) <= limit)
 		return STATUS_OK;
 	http_set_header(req, "Retry-After", ADMISSION_RETRY_AFTER);
 	return nerr_raise(ERR_UNAVAILABLE, "So many people are booking right now that your request "

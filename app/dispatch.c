@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <fastcgi.h>
 #include <sodium.h>
-#include "admission.h"
 #include "app.h"
 #include "arena.h"
 #include "csrf.h"
@@ -355,9 +353,7 @@ void dispatch_fcgi(struct app *app, FCGX_Request *fr)
 	req->origin = fcgi_param(a, fr, "HTTP_ORIGIN");
 	req->host = fcgi_param(a, fr, "HTTP_HOST");
 	req->scheme = fcgi_param(a, fr, "REQUEST_SCHEME");
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	req->queued_ms = admission_queued_ms(FCGX_GetParam("REQUEST_START", fr->envp), &now);
+	req->request_start = fcgi_param(a, fr, "REQUEST_START");
 	req->request_id = fcgi_param(a, fr, "REQUEST_ID");
 	if (req->request_id == NULL || *req->request_id == '\0' || strlen(req->request_id) > 64)
 		req->request_id = new_request_id(a);

@@ -39,7 +39,7 @@ struct request {
 	const char *origin;            /* Origin header (cross-site form checks) */
 	const char *host;              /* Host header */
 	const char *scheme;            /* "http" or "https" */
-	long queued_ms;                /* waited for a worker (admission.h); -1 when unknown */
+	const char *request_start;     /* nginx's REQUEST_START ($msec), read by admission.h */
 	const char *body;
 	size_t body_len;
 	struct param *query;
