@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { get, sql, sqlString, waitFor, masterPid, fullPool, sleep, CONFIG } from './lib.mjs';
+import { get, sql, sqlString, waitFor, masterPid, fullPool, sleep, CONFIG, tamperedToken } from './lib.mjs';
 import { createEvent, retireEvent, postBooking, closeClient, VISA, DECLINED, parkPayments, lockTickets,
          planAttempts, interleave, workerKiller, withWorkers, runStorm, countStatuses, expireAndSweep,
          sweep, invariantViolations, ticketCounts, bookingsByTag, responseViolations } from './storm.mjs';
@@ -326,7 +326,7 @@ test('GET /api/v1/bookings/{id} answers only to the access token', async () => {
   const other = await book(freshSeats(1));
   for (const [what, path, headers] of [
     ['no token', `/api/v1/bookings/${bookingId}`, {}],
-    ['a wrong token', `/api/v1/bookings/${bookingId}`, { authorization: `Bearer ${accessToken.slice(0, -2)}xx` }],
+    ['a wrong token', `/api/v1/bookings/${bookingId}`, { authorization: `Bearer ${tamperedToken(accessToken)}` }],
     ['another booking\'s token', `/api/v1/bookings/${bookingId}`, { authorization: `Bearer ${other.json.accessToken}` }],
     ['the token on another booking', `/api/v1/bookings/${other.json.bookingId}`, { authorization: `Bearer ${accessToken}` }],
     ['a missing booking', `/api/v1/bookings/999999999`, { authorization: `Bearer ${accessToken}` }],

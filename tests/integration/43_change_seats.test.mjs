@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CONFIG, sql, flushCache, decodeHtml } from './lib.mjs';
+import { CONFIG, sql, flushCache, decodeHtml, tamperedToken } from './lib.mjs';
 import {
   createFixtureEvent, dropFixtureEvent, ticketsById, bookingFromDb, bookingTickets, bookingItems,
   paymentsOf, availableIn, Shopper, hold, checkoutLocation, parseCheckout, pageMessage, formatEuro,
@@ -385,7 +385,7 @@ test('CSRF: no token, a wrong one or no cookie is a 403; a wrong booking token i
     assert.equal(r.status, 403, `${what}: ${pageMessage(r.body)}`);
     assert.match(pageMessage(r.body), /expired or was sent from another site/);
   }
-  for (const token of ['x'.repeat(43), '', booking.token.slice(0, -1) + 'A']) {
+  for (const token of ['x'.repeat(43), '', tamperedToken(booking.token)]) {
     const r = await change(shopper, booking, { ticketIds: [a, b], page: held, token });
     assert.equal(r.status, 404, `token "${token}"`);
   }

@@ -166,6 +166,12 @@ export async function lockTableForWrite(table) {
   };
 }
 
+// `token` with its last character changed: a well-formed token that is not the booking's.
+// (Appending a fixed letter would give back the token itself whenever it already ended so.)
+export function tamperedToken(token) {
+  return token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+}
+
 // ------------------------------------------------------------------------------------------
 // waiting
 
