@@ -1,6 +1,6 @@
 /* admission_queued_ms: nginx's $msec stamps, good and hostile. */
 #include "unit.h"
-#include "../../app/admission.h"
+#include "http/admission.h"
 
 START_TEST(queued_ms_from_msec_stamps)
 {

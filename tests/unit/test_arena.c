@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "arena.h"
+#include "core/arena.h"
 
 static int aligned16(const void *p)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "cache.h"
+#include "cache/cache.h"
 
 #define NOW 1700000000000LL   /* ms; any instant will do */
 

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include "unit.h"
-#include "arena.h"
-#include "csrf.h"
+#include "core/arena.h"
+#include "http/csrf.h"
 
 #define SECRET "test-secret-key-0123456789abcdef"
 

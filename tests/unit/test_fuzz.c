@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "arena.h"
-#include "parse.h"
-#include "router.h"
+#include "core/arena.h"
+#include "http/parse.h"
+#include "http/router.h"
 #include "unit.h"
 
 #define FUZZ_ROUNDS 20000

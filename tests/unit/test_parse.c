@@ -6,8 +6,8 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "unit.h"
-#include "arena.h"
-#include "parse.h"
+#include "core/arena.h"
+#include "http/parse.h"
 
 #define WHAT "query string"
 

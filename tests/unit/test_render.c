@@ -8,9 +8,9 @@
 #include <string.h>
 #include <ClearSilver.h>
 #include "unit.h"
-#include "arena.h"
-#include "render.h"
-#include "search.h"
+#include "core/arena.h"
+#include "http/render.h"
+#include "shop/search.h"
 
 /* $BOXOFFICE_GOLD / $BOXOFFICE_TEMPLATES (exported by `make check`), else the source tree
  * as seen from this file, so the binary also runs by hand from the build directory. */

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "arena.h"
-#include "router.h"
+#include "core/arena.h"
+#include "http/router.h"
 
 static NEOERR *handler_stub(struct request *req)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "arena.h"
-#include "parse.h"
-#include "search.h"
+#include "core/arena.h"
+#include "http/parse.h"
+#include "shop/search.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"   /* … */
 

@@ -1,0 +1,67 @@
+/* booking: the booking protocol end to end — hold (retried on lock conflicts), pay outside
+ * any transaction, confirm (or refund a charge whose hold was lost) — shared by the JSON API
+ * and the HTML checkout. */
+#ifndef BOXOFFICE_BOOKING_H
+#define BOXOFFICE_BOOKING_H
+#include <ClearSilver.h>
+#include "db/db_bookings.h"
+
+struct app;
+struct arena;
+struct payment_provider;
+
+#define BOOKING_LOCK_RETRIES 5
+
+/* After try number `attempt` of a booking transaction: true when it lost a lock race
+ * (deadlock, lock wait timeout) and may go again — a jittered back-off of 5-40 ms has been
+ * slept; false when *err is the answer: STATUS_OK, another error, or, once
+ * BOOKING_LOCK_RETRIES tries are spent, an ERR_UNAVAILABLE (503 with Retry-After) saying
+ * `busy` (with `busy` NULL, the last lock error itself). */
+bool booking_should_retry(NEOERR **err, int attempt, const char *busy);
+
+/* Hold, retrying deadlocks and lock-wait timeouts with jitter; after the last try an
+ * ERR_UNAVAILABLE (503 with Retry-After). */
+NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
+		     struct hold_result *out);
+
+enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD,
+		    BOOKING_IN_PROGRESS, BOOKING_NOT_PAYABLE, BOOKING_CHANGED };
+
+struct booking_payment {
+	enum booking_paid outcome;
+	const char *message;
+};
+
+/* What is being paid for: a fresh hold, or a booking reloaded by the checkout page. */
+struct booking_charge {
+	long long booking_id;
+	long long event_id;
+	const char *booking_code;
+	long long total_cents;
+	const char *currency;
+	const char *buyer_name;      /* optional: recorded with the payment attempt */
+	const char *buyer_email;
+	/* Held by this very request (the API), with its payment attempt recorded in the hold
+	 * transaction (hold_request.payment_provider): nobody else knows its token yet, so no
+	 * other attempt can race this one and the claim transaction is skipped. 0 otherwise. */
+	long long held_payment_id;
+};
+
+/* Charge the held booking and confirm it. A decline releases the hold at once when
+ * `release_on_decline` (the API), or leaves it for another try (the checkout page); a charge
+ * that succeeds after the hold was lost is refunded. */
+NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *what,
+		    const struct payment_provider *provider, const char *payment_method,
+		    bool release_on_decline, struct booking_payment *out);
+
+/* Settle payment attempts left pending by a worker that died mid-charge (see
+ * db_payments_stale_pending): replay each charge under its idempotency key, then confirm the
+ * booking if the money moved and the hold is intact, refund it if not, or record the decline.
+ * Run by the sweep before it expires holds, so a paid hold is confirmed rather than lost. */
+NEOERR *booking_reconcile_pending(struct db *db, long *settled);
+
+/* Refund charges whose booking ended unconfirmed (see db_payments_orphans). Run by the
+ * sweep; refunds are idempotent per payment, so running it twice refunds once. */
+NEOERR *booking_refund_orphans(struct db *db, long *refunded);
+
+#endif

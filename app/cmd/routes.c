@@ -1,0 +1,38 @@
+/* routes: the one route table. Flags (API error format, CSRF, sign-in) are enforced by the
+ * dispatcher; handlers never re-check them. */
+#include "http/router.h"
+#include "shop/bookings_api.h"
+#include "shop/checkout.h"
+#include "shop/checkout_seats.h"
+#include "shop/event_page.h"
+#include "shop/events.h"
+#include "shop/search.h"
+
+const struct route ROUTES[] = {
+	{ .method = "GET", .pattern = "/", .handler = events_list_page },
+	{ .method = "GET", .pattern = "/events", .handler = events_list_page },
+	{ .method = "GET", .pattern = "/events/{id}", .handler = event_show_page },
+	{ .method = "GET", .pattern = "/search", .handler = search_page },
+	{ .method = "POST", .pattern = "/events/{id}/hold", .handler = checkout_hold,
+	  .flags = ROUTE_SAME_ORIGIN | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}", .handler = checkout_page, .flags = ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/pay", .handler = checkout_pay,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/release", .handler = checkout_release,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_page,
+	  .flags = ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_change,
+	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/bookings/{id}", .handler = checkout_confirmation, .flags = ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/api/v1/events", .handler = events_list_api, .flags = ROUTE_API },
+	{ .method = "GET", .pattern = "/api/v1/events/{eventId}", .handler = event_show_api, .flags = ROUTE_API },
+	{ .method = "GET", .pattern = "/api/v1/events/{eventId}/tickets", .handler = event_tickets_api, .flags = ROUTE_API },
+	{ .method = "GET", .pattern = "/api/v1/search", .handler = search_api, .flags = ROUTE_API },
+	{ .method = "POST", .pattern = "/api/v1/bookings", .handler = bookings_api_create,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/api/v1/bookings/{id}", .handler = bookings_api_show,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
+};
+
+const size_t ROUTES_COUNT = sizeof ROUTES / sizeof ROUTES[0];

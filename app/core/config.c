@@ -1,0 +1,107 @@
+/* config: read boxoffice.hdf, fill defaults, let the environment override secrets.
+ * Secrets in the environment keep them out of files that end up in backups and repos. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/config.h"
+#include "core/xalloc.h"
+
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/boxoffice"
+#endif
+
+static char *config_string(HDF *hdf, const char *name, const char *def)
+{
+	const char *v = hdf_get_value(hdf, name, def);
+	return v ? xstrdup(v) : NULL;
+}
+
+static char *config_secret(HDF *hdf, const char *name, const char *env)
+{
+	const char *v = getenv(env);
+	if (v == NULL || *v == '\0')
+		v = hdf_get_value(hdf, name, "");
+	return xstrdup(v);
+}
+
+static int default_workers(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (int)cores * 2 : 2;
+}
+
+NEOERR *config_load(struct config *cfg, const char *path)
+{
+	memset(cfg, 0, sizeof *cfg);
+	if (path == NULL)
+		path = getenv("BOXOFFICE_CONFIG");
+	if (path == NULL)
+		path = "boxoffice.hdf";
+	NEOERR *err = hdf_init(&cfg->hdf);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	err = hdf_read_file(cfg->hdf, path);
+	if (err != STATUS_OK)
+		return nerr_pass_ctx(err, "reading configuration %s", path);
+	HDF *h = cfg->hdf;
+	cfg->path = xstrdup(path);
+	cfg->site_url = config_string(h, "Site.URL", "http://127.0.0.1:8080");
+	cfg->site_name = config_string(h, "Site.Name", "Boxoffice");
+	cfg->listen = config_string(h, "Server.Listen", "/run/boxoffice/boxoffice.sock");
+	cfg->workers = hdf_get_int_value(h, "Server.Workers", default_workers());
+	cfg->max_requests = hdf_get_int_value(h, "Server.MaxRequests", 10000);
+	cfg->template_dir = config_string(h, "Server.TemplateDir", PKGDATADIR "/templates");
+	cfg->sql_dir = config_string(h, "Server.SqlDir", PKGDATADIR "/sql");
+	cfg->pid_file = config_string(h, "Server.PidFile", NULL);
+	cfg->log_file = config_string(h, "Server.LogFile", NULL);
+	cfg->sweep_interval = hdf_get_int_value(h, "Server.SweepInterval", 15);
+	cfg->db_host = config_string(h, "Database.Host", "127.0.0.1");
+	cfg->db_port = hdf_get_int_value(h, "Database.Port", 3306);
+	cfg->db_socket = config_string(h, "Database.Socket", NULL);
+	cfg->db_user = config_string(h, "Database.User", "boxoffice");
+	cfg->db_password = config_secret(h, "Database.Password", "BOXOFFICE_DB_PASSWORD");
+	cfg->db_name = config_string(h, "Database.Name", "boxoffice");
+	cfg->db_lock_wait_timeout = hdf_get_int_value(h, "Database.LockWaitTimeout", 5);
+	cfg->memcached_servers = config_string(h, "Memcached.Servers", NULL);
+	cfg->memcached_timeout_ms = hdf_get_int_value(h, "Memcached.TimeoutMs", 50);
+	cfg->hold_seconds = hdf_get_int_value(h, "Booking.HoldMinutes", 10) * 60;
+	cfg->max_tickets = hdf_get_int_value(h, "Booking.MaxTickets", 8);
+	cfg->max_queue_ms = hdf_get_int_value(h, "Booking.MaxQueueMs", 250);
+	cfg->secret_key = config_secret(h, "Secrets.Key", "BOXOFFICE_SECRET_KEY");
+
+	if (cfg->workers < 1 || cfg->workers > 512)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.Workers must be 1..512", path);
+	if (cfg->hold_seconds < 60 || cfg->hold_seconds > 24 * 3600)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.HoldMinutes must be 1..1440", path);
+	if (cfg->max_tickets < 1 || cfg->max_tickets > 50)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxTickets must be 1..50", path);
+	if (cfg->max_queue_ms < 0 || cfg->max_queue_ms > 60000)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxQueueMs must be 0..60000", path);
+	if (cfg->max_requests < 0)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.MaxRequests must be >= 0", path);
+	if (cfg->db_socket && *cfg->db_socket == '\0') {
+		free(cfg->db_socket);
+		cfg->db_socket = NULL;
+	}
+	if (cfg->memcached_servers && *cfg->memcached_servers == '\0') {
+		free(cfg->memcached_servers);
+		cfg->memcached_servers = NULL;
+	}
+	return STATUS_OK;
+}
+
+void config_free(struct config *cfg)
+{
+	char **strings[] = {
+		&cfg->path, &cfg->site_url, &cfg->site_name, &cfg->listen, &cfg->template_dir,
+		&cfg->sql_dir, &cfg->pid_file, &cfg->log_file, &cfg->db_host, &cfg->db_socket,
+		&cfg->db_user, &cfg->db_password, &cfg->db_name, &cfg->memcached_servers,
+		&cfg->secret_key,
+	};
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	if (cfg->hdf)
+		hdf_destroy(&cfg->hdf);
+}

@@ -1,0 +1,89 @@
+/* http: small accessors handlers use on a struct request. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+#include "core/arena.h"
+#include "http/app.h"
+#include "http/csrf.h"
+#include "http/http.h"
+#include "http/parse.h"
+#include "http/render.h"
+
+void http_set_header(struct request *req, const char *name, const char *value)
+{
+	buf_printf(&req->resp.headers, "%s: %s\r\n", name, value);
+}
+
+bool http_has_header(const struct request *req, const char *name)
+{
+	size_t n = strlen(name);
+	const char *line = req->resp.headers.data;
+	for (; line && *line; line = strstr(line, "\r\n"), line = line ? line + 2 : NULL)
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':')
+			return true;
+	return false;
+}
+
+const char *http_query(const struct request *req, const char *key)
+{
+	return param_get(req->query, key);
+}
+
+const char *http_form(const struct request *req, const char *key)
+{
+	return param_get(req->form, key);
+}
+
+const char *http_cookie(const struct request *req, const char *key)
+{
+	return param_get(req->cookies, key);
+}
+
+const char *http_capture(const struct request *req, const char *name)
+{
+	return route_capture(&req->match, name);
+}
+
+bool http_is_api(const struct request *req)
+{
+	if (req->match.route)
+		return (req->match.route->flags & ROUTE_API) != 0;
+	return req->path && strncmp(req->path, "/api/", 5) == 0;
+}
+
+const char *http_csrf_token(struct request *req)
+{
+	if (req->csrf_token)
+		return req->csrf_token;
+	const char *cookie = http_cookie(req, CSRF_COOKIE);
+	if (!csrf_cookie_well_formed(cookie)) {
+		cookie = csrf_new_cookie(req->arena);
+		bool https = strncmp(req->app->cfg->site_url, "https:", 6) == 0;
+		buf_printf(&req->resp.headers,
+			   "Set-Cookie: %s=%s; Path=/; HttpOnly; SameSite=Lax%s\r\n",
+			   CSRF_COOKIE, cookie, https ? "; Secure" : "");
+	}
+	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
+	hdf_set_value(render_hdf(req), "CSRF.Token", req->csrf_token);
+	return req->csrf_token;
+}
+
+const char *http_url_encode(struct arena *a, const char *s)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	char *out = arena_alloc(a, strlen(s) * 3 + 1);
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			out[n++] = (char)*p;
+		} else if (*p == ' ') {
+			out[n++] = '+';
+		} else {
+			out[n++] = '%';
+			out[n++] = HEX[*p >> 4];
+			out[n++] = HEX[*p & 15];
+		}
+	}
+	out[n] = '\0';
+	return out;
+}

@@ -1,0 +1,377 @@
+/* checkout: GET /checkout/{id}, POST /checkout/{id}/pay, POST /checkout/{id}/release and
+ * GET /bookings/{id}. Forms carry the CSRF token (checked by the dispatcher) and the access
+ * token; bad input re-renders the page with the shopper's values and a message. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "booking/booking.h"
+#include "core/arena.h"
+#include "core/errors.h"
+#include "core/format.h"
+#include "core/ids.h"
+#include "http/admission.h"
+#include "http/app.h"
+#include "http/http.h"
+#include "http/parse.h"
+#include "http/render.h"
+#include "payments/payments.h"
+#include "shop/checkout.h"
+#include "shop/event_page.h"
+
+/* What the test provider offers on the page; real gateways replace this list. */
+static const struct { const char *method, *label; } CHECKOUT_METHODS[] = {
+	{ "pm_card_visa", "Test card — payment succeeds" },
+	{ "pm_card_chargeDeclined", "Test card — payment is declined" },
+};
+
+const char *checkout_url(struct request *req, long long booking_id, const char *token)
+{
+	return arena_printf(req->arena, "/checkout/%lld?token=%s", booking_id, token);
+}
+
+static const char *booking_token(struct request *req)
+{
+	const char *t = http_form(req, "token");
+	return t ? t : http_query(req, "token");
+}
+
+const char *checkout_token(struct request *req)
+{
+	return booking_token(req);
+}
+
+/* The booking named by the path and proven by the token, or a 404 for anyone else. */
+NEOERR *checkout_load(struct request *req, struct booking_view *v)
+{
+	const char *id_text = http_capture(req, "id");
+	char *end = NULL;
+	long long id = strtoll(id_text, &end, 10);
+	bool found = false;
+	if (*end == '\0' && id > 0) {
+		NEOERR *err = db_bookings_load(&req->app->db, req->arena, id, booking_token(req), v, &found);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+	}
+	if (!found)
+		return nerr_raise(ERR_NOT_FOUND, "There is no such booking, or the link is incomplete.");
+	return STATUS_OK;
+}
+
+void checkout_fill(struct request *req, const struct booking_view *v)
+{
+	HDF *hdf = render_hdf(req);
+	struct event_time when;
+	format_event_time(req->arena, v->starts_at_local, v->utc_offset_minutes, v->venue_timezone, &when);
+	hdf_set_valuef(hdf, "Booking.Id=%lld", v->booking_id);
+	hdf_set_value(hdf, "Booking.Code", v->booking_code);
+	hdf_set_value(hdf, "Booking.Status", v->status);
+	hdf_set_value(hdf, "Booking.Token", booking_token(req));
+	hdf_set_value(hdf, "Booking.Total", format_money(req->arena, v->total_cents, v->currency));
+	hdf_set_int_value(hdf, "Booking.MinutesLeft", v->seconds_left > 0 ? (v->seconds_left + 59) / 60 : 0);
+	if (v->expires_at)
+		hdf_set_value(hdf, "Booking.ExpiresAt", v->expires_at);
+	hdf_set_valuef(hdf, "Event.Id=%lld", v->event_id);
+	hdf_set_value(hdf, "Event.Name", v->event_name);
+	hdf_set_value(hdf, "Event.Venue", v->venue_name);
+	hdf_set_value(hdf, "Event.City", v->venue_city);
+	hdf_set_value(hdf, "Event.Date", when.iso);
+	hdf_set_value(hdf, "Event.Day", when.date);
+	hdf_set_value(hdf, "Event.Time", when.time);
+	hdf_set_value(hdf, "Event.Zone", when.zone);
+	for (int i = 0; i < v->ntickets; i++) {
+		hdf_set_valuef(hdf, "Tickets.%d.Label=%s", i, v->tickets[i].label);
+		hdf_set_valuef(hdf, "Tickets.%d.Price=%s", i,
+			       format_money(req->arena, v->tickets[i].price_cents, v->currency));
+		if (v->ticket_codes[i])
+			hdf_set_valuef(hdf, "Tickets.%d.Code=%s", i, v->ticket_codes[i]);
+	}
+	for (size_t i = 0; i < sizeof CHECKOUT_METHODS / sizeof CHECKOUT_METHODS[0]; i++) {
+		hdf_set_valuef(hdf, "Methods.%d.Id=%s", (int)i, CHECKOUT_METHODS[i].method);
+		hdf_set_valuef(hdf, "Methods.%d.Label=%s", (int)i, CHECKOUT_METHODS[i].label);
+	}
+}
+
+bool checkout_open(const struct booking_view *v)
+{
+	return strcmp(v->status, "pending") == 0 && v->seconds_left > 0;
+}
+
+/* A booking that can no longer be paid: say why, and lead back to the event. */
+static NEOERR *checkout_ended(struct request *req, const struct booking_view *v)
+{
+	HDF *hdf = render_hdf(req);
+	const char *why = strcmp(v->status, "pending") == 0 || strcmp(v->status, "expired") == 0
+		? "Your hold has expired and the seats went back on sale. You can choose seats again."
+		: strcmp(v->status, "cancelled") == 0
+		? "You released these seats. You can choose seats again."
+		: "This booking was not completed. You can choose seats again.";
+	hdf_set_value(hdf, "Checkout.Ended", why);
+	hdf_set_value(hdf, "Page.Title", "Checkout");
+	if (req->resp.status == 0)
+		req->resp.status = 410;
+	return nerr_pass(render_page(req, "checkout/show.cs"));
+}
+
+NEOERR *checkout_render(struct request *req, const struct booking_view *v)
+{
+	checkout_fill(req, v);
+	if (strcmp(v->status, "confirmed") == 0) {
+		req->resp.status = 303;
+		http_set_header(req, "Location", arena_printf(req->arena, "/bookings/%lld?token=%s",
+							      v->booking_id, booking_token(req)));
+		return STATUS_OK;
+	}
+	if (!checkout_open(v))
+		return nerr_pass(checkout_ended(req, v));
+	http_csrf_token(req);
+	hdf_set_value(render_hdf(req), "Page.Title", "Checkout");
+	return nerr_pass(render_page(req, "checkout/show.cs"));
+}
+
+NEOERR *checkout_page(struct request *req)
+{
+	struct booking_view v;
+	NEOERR *err = checkout_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	return nerr_pass(checkout_render(req, &v));
+}
+
+static bool email_plausible(const char *s)
+{
+	const char *at = strchr(s, '@');
+	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
+	       at[1] != '.' && s[strlen(s) - 1] != '.' && !strpbrk(s, " \t\r\n<>\"");
+}
+
+static const char *checkout_validate(struct request *req, const char **name, const char **email,
+				     const char **method)
+{
+	*name = http_form(req, "name");
+	*email = http_form(req, "email");
+	*method = http_form(req, "paymentMethod");
+	HDF *hdf = render_hdf(req);
+	if (*name)
+		hdf_set_value(hdf, "Form.Name", *name);
+	if (*email)
+		hdf_set_value(hdf, "Form.Email", *email);
+	if (*method)
+		hdf_set_value(hdf, "Form.PaymentMethod", *method);
+	if (*name == NULL || strlen(*name) == 0 || strlen(*name) > 200)
+		return "Please enter your name (up to 200 characters).";
+	if (*email == NULL || strlen(*email) > 254 || !email_plausible(*email))
+		return "Please enter an email address like name@example.com; your tickets go there.";
+	for (size_t i = 0; i < sizeof CHECKOUT_METHODS / sizeof CHECKOUT_METHODS[0]; i++)
+		if (*method && strcmp(*method, CHECKOUT_METHODS[i].method) == 0)
+			return NULL;
+	return "Please choose a payment method.";
+}
+
+NEOERR *checkout_pay(struct request *req)
+{
+	struct booking_view v;
+	NEOERR *err = checkout_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (!checkout_open(&v))
+		return nerr_pass(checkout_render(req, &v));
+	const char *name, *email, *method;
+	const char *problem = checkout_validate(req, &name, &email, &method);
+	if (problem) {
+		hdf_set_value(render_hdf(req), "Checkout.Error", problem);
+		req->resp.status = 400;
+		return nerr_pass(checkout_render(req, &v));
+	}
+	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents,
+				       v.currency, name, email, 0 };
+	struct booking_payment paid;
+	err = booking_pay(req->app, req->arena, &what, &payments_test_provider, method, false, &paid);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (paid.outcome == BOOKING_CONFIRMED) {
+		req->resp.status = 303;
+		http_set_header(req, "Location", arena_printf(req->arena, "/bookings/%lld?token=%s",
+							      v.booking_id, booking_token(req)));
+		return STATUS_OK;
+	}
+	NEOERR *reload = checkout_load(req, &v);
+	/* A double-clicked Pay: wait (bounded) for the first click's attempt to settle, then
+	 * show where it stands — the confirmation once paid. */
+	for (int i = 0; reload == STATUS_OK && paid.outcome == BOOKING_IN_PROGRESS &&
+			strcmp(v.status, "pending") == 0 && i < 50; i++) {
+		usleep(100 * 1000);
+		reload = checkout_load(req, &v);
+	}
+	if (reload != STATUS_OK)
+		return nerr_pass(reload);
+	if (paid.outcome == BOOKING_IN_PROGRESS && strcmp(v.status, "confirmed") == 0)
+		return nerr_pass(checkout_render(req, &v));
+	hdf_set_value(render_hdf(req), "Checkout.Error", paid.message);
+	req->resp.status = paid.outcome == BOOKING_DECLINED ? 402 : 409;
+	return nerr_pass(checkout_render(req, &v));
+}
+
+NEOERR *checkout_release(struct request *req)
+{
+	struct booking_view v;
+	NEOERR *err = checkout_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (strcmp(v.status, "cancelled") == 0) {
+		checkout_fill(req, &v);          /* released already: saying so again is harmless */
+		req->resp.status = 200;
+		return nerr_pass(checkout_ended(req, &v));
+	}
+	if (strcmp(v.status, "pending") != 0)
+		return nerr_pass(checkout_render(req, &v));   /* paid or ended: nothing to release */
+	err = db_bookings_release(&req->app->db, v.booking_id, "cancelled");
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	err = checkout_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	checkout_fill(req, &v);
+	req->resp.status = 200;
+	return nerr_pass(checkout_ended(req, &v));
+}
+
+NEOERR *checkout_confirmation(struct request *req)
+{
+	struct booking_view v;
+	NEOERR *err = checkout_load(req, &v);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (strcmp(v.status, "confirmed") != 0)
+		return nerr_pass(checkout_render(req, &v));
+	checkout_fill(req, &v);
+	HDF *hdf = render_hdf(req);
+	hdf_set_value(hdf, "Page.Title", "Your tickets");
+	if (v.buyer_name)
+		hdf_set_value(hdf, "Booking.BuyerName", v.buyer_name);
+	if (v.buyer_email)
+		hdf_set_value(hdf, "Booking.BuyerEmail", v.buyer_email);
+	return nerr_pass(render_page(req, "checkout/confirmation.cs"));
+}
+
+/* The seat map's selection: every ticketId=N, and standing_<section>=quantity fields. */
+static NEOERR *hold_parse_form(struct request *req, long long event_id, struct hold_request *rq)
+{
+	int n = param_count(req->form, "ticketId");
+	long long *ids = arena_alloc(req->arena, sizeof(long long) * (size_t)(n + 1));
+	struct standing_request *standing = arena_zalloc(req->arena, sizeof *standing * 9);
+	int nids = 0, nstanding = 0, total = 0;
+	for (const struct param *p = req->form; p; p = p->next) {
+		char *end = NULL;
+		long long v = strtoll(p->value, &end, 10);
+		bool number = *p->value && *end == '\0';
+		if (strcmp(p->key, "ticketId") == 0) {
+			if (!number || v < 1)
+				return nerr_raise(ERR_BAD_REQUEST, "The seat selection is not valid.");
+			ids[nids++] = v;
+			total++;
+		} else if (strncmp(p->key, "standing_", 9) == 0 && *p->value) {
+			long long section = strtoll(p->key + 9, &end, 10);
+			if (*end != '\0' || section < 1 || !number || v < 0)
+				return nerr_raise(ERR_BAD_REQUEST, "Standing quantities must be whole numbers.");
+			if (v > req->app->cfg->max_tickets)
+				return nerr_raise(ERR_BAD_REQUEST, "You can book at most %d tickets at once.",
+						  req->app->cfg->max_tickets);
+			if (v > 0 && nstanding < 8) {
+				standing[nstanding++] = (struct standing_request){ section, (int)v };
+				total += (int)v;
+			}
+		}
+	}
+	int distinct = ids_sort_distinct(ids, nids);
+	total -= nids - distinct;   /* a seat ticked twice is one ticket */
+	if (total == 0)
+		return nerr_raise(ERR_BAD_REQUEST, "Choose at least one seat or standing place.");
+	if (total > req->app->cfg->max_tickets)
+		return nerr_raise(ERR_BAD_REQUEST, "You can book at most %d tickets at once.",
+				  req->app->cfg->max_tickets);
+	*rq = (struct hold_request){
+		.event_id = event_id, .ticket_ids = ids, .nticket_ids = distinct,
+		.standing = standing, .nstanding = nstanding,
+		.hold_seconds = req->app->cfg->hold_seconds,
+	};
+	return STATUS_OK;
+}
+
+/* Seats gone or the form rejected: the event page again, saying exactly what, with the rest
+ * of the selection still ticked and nothing held. */
+static NEOERR *hold_rejected(struct request *req, long long event_id, int status,
+			     const char *message, const struct hold_request *rq)
+{
+	return nerr_pass(event_page_with_selection(req, event_id, status, message,
+						   rq ? rq->ticket_ids : NULL, rq ? rq->nticket_ids : 0));
+}
+
+/* The on-sale crowd is bigger than we can serve: a small page (no query) saying so, whose
+ * "Try again" posts the same selection again. */
+static NEOERR *hold_busy(struct request *req, long long event_id, const char *message,
+			 const struct hold_request *rq)
+{
+	HDF *hdf = render_hdf(req);
+	int count = rq->nticket_ids;
+	hdf_set_value(hdf, "Page.Title", "Very busy right now");
+	hdf_set_value(hdf, "Busy.Message", message);
+	hdf_set_valuef(hdf, "Busy.EventId=%lld", event_id);
+	for (int i = 0; i < rq->nticket_ids; i++)
+		hdf_set_valuef(hdf, "Busy.Tickets.%d=%lld", i, rq->ticket_ids[i]);
+	for (int i = 0; i < rq->nstanding; i++) {
+		hdf_set_valuef(hdf, "Busy.Standing.%d.Section=%lld", i, rq->standing[i].section_id);
+		hdf_set_valuef(hdf, "Busy.Standing.%d.Quantity=%d", i, rq->standing[i].quantity);
+		count += rq->standing[i].quantity;
+	}
+	hdf_set_int_value(hdf, "Busy.Count", count);
+	req->resp.status = 503;
+	return nerr_pass(render_page(req, "events/busy.cs"));
+}
+
+NEOERR *checkout_hold(struct request *req)
+{
+	const char *id_text = http_capture(req, "id");
+	char *end = NULL;
+	long long event_id = strtoll(id_text, &end, 10);
+	if (*end != '\0' || event_id < 1)
+		return nerr_raise(ERR_NOT_FOUND, "There is no such event.");
+	struct hold_request rq;
+	NEOERR *err = hold_parse_form(req, event_id, &rq);
+	if (err != STATUS_OK) {
+		if (errors_http_status(err) != 400)
+			return nerr_pass(err);
+		const char *message = arena_strdup(req->arena, errors_message(err));
+		nerr_ignore(&err);
+		return nerr_pass(hold_rejected(req, event_id, 400, message, NULL));
+	}
+	err = admission_check(req);
+	if (err != STATUS_OK) {
+		const char *message = arena_strdup(req->arena, errors_message(err));
+		nerr_ignore(&err);
+		return nerr_pass(hold_busy(req, event_id, message, &rq));
+	}
+	struct hold_result held;
+	err = booking_hold(req->app, req->arena, &rq, &held);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (held.outcome == HOLD_INVALID)
+		return nerr_pass(hold_rejected(req, event_id, 422, held.message, &rq));
+	if (held.outcome == HOLD_UNAVAILABLE) {
+		/* Keep ticked what is still free; name what is gone. */
+		struct hold_request keep = rq;
+		long long *still = arena_alloc(req->arena, sizeof(long long) * (size_t)(rq.nticket_ids + 1));
+		keep.ticket_ids = still;
+		keep.nticket_ids = 0;
+		for (int i = 0; i < rq.nticket_ids; i++) {
+			bool gone = false;
+			for (int k = 0; k < held.nunavailable; k++)
+				gone = gone || held.unavailable[k].ticket_id == rq.ticket_ids[i];
+			if (!gone)
+				still[keep.nticket_ids++] = rq.ticket_ids[i];
+		}
+		return nerr_pass(hold_rejected(req, event_id, 409, held.message, &keep));
+	}
+	req->resp.status = 303;
+	http_set_header(req, "Location", checkout_url(req, held.booking_id, held.access_token));
+	return STATUS_OK;
+}
