@@ -6,7 +6,6 @@
 #include <ClearSilver.h>
 #include "db/db_bookings.h"
 
-struct app;
 struct arena;
 struct payment_provider;
 
@@ -21,7 +20,7 @@ bool booking_should_retry(NEOERR **err, int attempt, const char *busy);
 
 /* Hold, retrying deadlocks and lock-wait timeouts with jitter; after the last try an
  * ERR_UNAVAILABLE (503 with Retry-After). */
-NEOERR *booking_hold(struct app *app, struct arena *a, const struct hold_request *rq,
+NEOERR *booking_hold(struct db *db, struct arena *a, const struct hold_request *rq,
 		     struct hold_result *out);
 
 enum booking_paid { BOOKING_CONFIRMED, BOOKING_DECLINED, BOOKING_LOST, BOOKING_BAD_METHOD,
@@ -50,18 +49,19 @@ struct booking_charge {
 /* Charge the held booking and confirm it. A decline releases the hold at once when
  * `release_on_decline` (the API), or leaves it for another try (the checkout page); a charge
  * that succeeds after the hold was lost is refunded. */
-NEOERR *booking_pay(struct app *app, struct arena *a, const struct booking_charge *what,
+NEOERR *booking_pay(struct db *db, struct arena *a, const struct booking_charge *what,
 		    const struct payment_provider *provider, const char *payment_method,
 		    bool release_on_decline, struct booking_payment *out);
 
-/* Settle payment attempts left pending by a worker that died mid-charge (see
- * db_payments_stale_pending): replay each charge under its idempotency key, then confirm the
- * booking if the money moved and the hold is intact, refund it if not, or record the decline.
- * Run by the sweep before it expires holds, so a paid hold is confirmed rather than lost. */
-NEOERR *booking_reconcile_pending(struct db *db, long *settled);
+/* Confirm a paid booking (db_bookings_confirm), retrying lock conflicts and a lost connection
+ * harder than a hold: money has moved. */
+NEOERR *booking_confirm(struct db *db, struct arena *a, long long booking_id,
+			       const struct confirm_payment *paid, enum confirm_outcome *out);
+struct confirm_payment;
 
-/* Refund charges whose booking ended unconfirmed (see db_payments_orphans). Run by the
- * sweep; refunds are idempotent per payment, so running it twice refunds once. */
-NEOERR *booking_refund_orphans(struct db *db, long *refunded);
+/* The idempotency key of payment attempt `payment_id`: a network retry of this attempt (or
+ * its replay by the sweep) is one charge, while a new attempt after a decline (another card)
+ * is a new charge. */
+const char *booking_charge_key(struct arena *a, long long booking_id, long long payment_id);
 
 #endif

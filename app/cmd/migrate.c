@@ -288,11 +288,7 @@ static NEOERR *migrate_apply(struct db *db, struct arena *a, const struct migrat
 		err = db_exec(db, a, NULL,
 			      "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
 			      "us", (unsigned long long)m->version, m->file);
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK)
-		db_rollback(db);
-	return nerr_pass(err);
+	return nerr_pass(db_end(db, err));
 }
 
 static NEOERR *migrate_all(struct db *db, const char *dir, bool status_only)

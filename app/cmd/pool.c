@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcgiapp.h>
+#include "booking/booking_sweep.h"
 #include "cmd/commands.h"
-#include "cmd/sweep.h"
 #include "cmd/worker.h"
 #include "core/config.h"
 #include "core/errors.h"
@@ -165,12 +165,16 @@ static void pool_sweep(struct pool *p)
 			nerr_ignore(&err);
 			_exit(1);
 		}
-		long released = 0;
-		int rc = sweep_run_once(&db, SWEEP_DEFAULT_GRACE, &released);
-		if (rc == 0 && released > 0)
-			log_info("sweep released %ld expired held tickets", released);
+		struct booking_sweep_counts n;
+		err = booking_sweep(&db, BOOKING_SWEEP_DEFAULT_GRACE, &n);
+		int status = err == STATUS_OK ? 0 : 1;
+		if (err != STATUS_OK)
+			log_error("sweep failed: %s", errors_message(err));
+		nerr_ignore(&err);
+		if (n.released > 0)
+			log_info("sweep released %ld expired held tickets", n.released);
 		db_close(&db);
-		_exit(rc == 0 ? 0 : 1);
+		_exit(status);
 	}
 	p->sweeper = pid;
 }

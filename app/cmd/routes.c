@@ -1,8 +1,11 @@
 /* routes: the one route table. Flags (API error format, CSRF, sign-in) are enforced by the
  * dispatcher; handlers never re-check them. */
+#include "cmd/routes.h"
 #include "http/router.h"
-#include "shop/bookings_api.h"
+#include "shop/booking_api.h"
+#include "shop/booking_page.h"
 #include "shop/checkout.h"
+#include "shop/checkout_hold.h"
 #include "shop/checkout_seats.h"
 #include "shop/event_page.h"
 #include "shop/events.h"
@@ -24,14 +27,14 @@ const struct route ROUTES[] = {
 	  .flags = ROUTE_NO_STORE },
 	{ .method = "POST", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_change,
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
-	{ .method = "GET", .pattern = "/bookings/{id}", .handler = checkout_confirmation, .flags = ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/bookings/{id}", .handler = booking_page_show, .flags = ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/api/v1/events", .handler = events_list_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}", .handler = event_show_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}/tickets", .handler = event_tickets_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/search", .handler = search_api, .flags = ROUTE_API },
-	{ .method = "POST", .pattern = "/api/v1/bookings", .handler = bookings_api_create,
+	{ .method = "POST", .pattern = "/api/v1/bookings", .handler = booking_api_create,
 	  .flags = ROUTE_API | ROUTE_NO_STORE },
-	{ .method = "GET", .pattern = "/api/v1/bookings/{id}", .handler = bookings_api_show,
+	{ .method = "GET", .pattern = "/api/v1/bookings/{id}", .handler = booking_api_show,
 	  .flags = ROUTE_API | ROUTE_NO_STORE },
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 #include <mysql.h>
+#include "cmd/routes.h"
 #include "cmd/worker.h"
 #include "core/errors.h"
 #include "core/log.h"
@@ -93,6 +94,8 @@ int worker_run(struct config *cfg, int listen_fd)
 	static struct app app;
 	memset(&app, 0, sizeof app);
 	app.cfg = cfg;
+	app.routes = ROUTES;
+	app.nroutes = ROUTES_COUNT;
 	err = db_open(&app.db, cfg);
 	if (err != STATUS_OK) {
 		/* Not fatal: each request reconnects, and answers 503 while MariaDB is down. */

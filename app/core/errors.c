@@ -16,15 +16,14 @@ static const struct {
 	NERR_TYPE *type;
 	const char *name;
 	int status;
-	const char *code;
 } ERROR_TYPES[] = {
-	{ &ERR_BAD_REQUEST, "BadRequest", 400, "bad_request" },
-	{ &ERR_FORBIDDEN, "Forbidden", 403, "forbidden" },
-	{ &ERR_NOT_FOUND, "NotFound", 404, "not_found" },
-	{ &ERR_CONFLICT, "Conflict", 409, "conflict" },
-	{ &ERR_TOO_LARGE, "TooLarge", 413, "payload_too_large" },
-	{ &ERR_UNPROCESSABLE, "Unprocessable", 422, "unprocessable" },
-	{ &ERR_UNAVAILABLE, "Unavailable", 503, "unavailable" },
+	{ &ERR_BAD_REQUEST, "BadRequest", 400 },
+	{ &ERR_FORBIDDEN, "Forbidden", 403 },
+	{ &ERR_NOT_FOUND, "NotFound", 404 },
+	{ &ERR_CONFLICT, "Conflict", 409 },
+	{ &ERR_TOO_LARGE, "TooLarge", 413 },
+	{ &ERR_UNPROCESSABLE, "Unprocessable", 422 },
+	{ &ERR_UNAVAILABLE, "Unavailable", 503 },
 };
 #define NERROR_TYPES (sizeof ERROR_TYPES / sizeof ERROR_TYPES[0])
 
@@ -60,18 +59,6 @@ const char *errors_message(NEOERR *err)
 		if (e->desc[0] != '\0')
 			msg = e->desc;
 	return msg;
-}
-
-const char *errors_code_for_status(int status)
-{
-	for (size_t i = 0; i < NERROR_TYPES; i++)
-		if (ERROR_TYPES[i].status == status)
-			return ERROR_TYPES[i].code;
-	switch (status) {
-	case 405: return "method_not_allowed";
-	case 500: return "internal_error";
-	default: return "error";
-	}
 }
 
 void errors_log_and_free(NEOERR *err, const char *request_id)

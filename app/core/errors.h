@@ -18,8 +18,6 @@ NEOERR *errors_init(void);
 int errors_http_status(NEOERR *err);
 /* The innermost non-empty description: the message raised for the user. */
 const char *errors_message(NEOERR *err);
-/* Machine-readable code for the JSON error body ("bad_request", "not_found", ...). */
-const char *errors_code_for_status(int status);
 /* Log the full traceback (for bugs) and free the error. */
 void errors_log_and_free(NEOERR *err, const char *request_id);
 

@@ -2,13 +2,10 @@
 #ifndef BOXOFFICE_FORMAT_H
 #define BOXOFFICE_FORMAT_H
 
-
 struct arena;
 
 /* 4500, "EUR" -> "€45.00"; unknown currencies as "45.00 XYZ". */
 const char *format_money(struct arena *a, long long cents, const char *currency);
-
-#endif
 
 /* An event's start for people and machines, from the venue-local wall time
  * ("YYYY-MM-DD HH:MM:SS"), its offset from UTC in minutes, and the IANA zone name. */
@@ -20,3 +17,5 @@ struct event_time {
 };
 void format_event_time(struct arena *a, const char *local, int offset_minutes,
 		       const char *tz_name, struct event_time *out);
+
+#endif

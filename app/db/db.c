@@ -422,6 +422,15 @@ NEOERR *db_commit(struct db *db)
 	return nerr_pass(err);
 }
 
+NEOERR *db_end(struct db *db, NEOERR *err)
+{
+	if (err == STATUS_OK && db->in_transaction)
+		err = db_commit(db);
+	if (err != STATUS_OK)
+		db_rollback(db);
+	return nerr_pass(err);
+}
+
 void db_rollback(struct db *db)
 {
 	if (db->conn && mysql_query(db->conn, "ROLLBACK") != 0 &&

@@ -70,6 +70,10 @@ NEOERR *db_query_static(struct db *db, const char *sql);
 NEOERR *db_begin(struct db *db);
 NEOERR *db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* The tail every transaction shares: COMMIT when `err` is STATUS_OK and the transaction is
+ * still open (a refusal may have rolled it back already), ROLLBACK on any error, the
+ * commit's own included. Returns `err`, or the commit's error. */
+NEOERR *db_end(struct db *db, NEOERR *err);
 
 /* The MariaDB error number of the last failure (0 if none), e.g. 1213 deadlock, 1205 lock wait. */
 unsigned int db_errno(const struct db *db);

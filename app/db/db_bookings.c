@@ -212,6 +212,42 @@ static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_req
 	return nerr_pass(sql_exec(sb, db, a, &r));
 }
 
+/* Inside the hold's transaction: take every requested ticket, or refuse (rolled back). */
+static NEOERR *hold_locked(struct db *db, struct arena *a, const struct hold_request *rq,
+			   struct hold_result *out)
+{
+	NEOERR *err;
+	if (rq->nticket_ids > 0) {
+		bool invalid = false;
+		err = hold_lock_seats(db, a, rq, out, &invalid);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (invalid)
+			return hold_fail(db, out, HOLD_INVALID, out->message);
+		if (out->nunavailable > 0) {
+			struct buf names = { 0 };
+			for (int i = 0; i < out->nunavailable; i++)
+				buf_printf(&names, "%s%s", i ? ", " : "", out->unavailable[i].label);
+			const char *message = arena_printf(a, "%s just taken: %s.",
+				out->nunavailable == 1 ? "This seat was" : "These seats were", names.data);
+			buf_free(&names);
+			return hold_fail(db, out, HOLD_UNAVAILABLE, message);
+		}
+	}
+	for (int i = 0; i < rq->nstanding; i++) {
+		enum hold_outcome fail = HOLD_OK;
+		err = hold_take_standing(db, a, rq, &rq->standing[i], out, &fail);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (fail != HOLD_OK)
+			return hold_fail(db, out, fail, out->message);
+	}
+	if (out->ntickets == 0)
+		return hold_fail(db, out, HOLD_INVALID, "Choose at least one ticket.");
+	out->outcome = HOLD_OK;      /* read by the caller only once the commit succeeded */
+	return nerr_pass(hold_record(db, a, rq, out));
+}
+
 NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_request *rq,
 			 struct hold_result *out)
 {
@@ -243,43 +279,7 @@ NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_reque
 	err = db_begin(db);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	if (rq->nticket_ids > 0) {
-		bool invalid = false;
-		err = hold_lock_seats(db, a, rq, out, &invalid);
-		if (err != STATUS_OK)
-			goto fail;
-		if (invalid)
-			return hold_fail(db, out, HOLD_INVALID, out->message);
-		if (out->nunavailable > 0) {
-			struct buf names = { 0 };
-			for (int i = 0; i < out->nunavailable; i++)
-				buf_printf(&names, "%s%s", i ? ", " : "", out->unavailable[i].label);
-			const char *message = arena_printf(a, "%s just taken: %s.",
-				out->nunavailable == 1 ? "This seat was" : "These seats were", names.data);
-			buf_free(&names);
-			return hold_fail(db, out, HOLD_UNAVAILABLE, message);
-		}
-	}
-	for (int i = 0; i < rq->nstanding; i++) {
-		enum hold_outcome fail = HOLD_OK;
-		err = hold_take_standing(db, a, rq, &rq->standing[i], out, &fail);
-		if (err != STATUS_OK)
-			goto fail;
-		if (fail != HOLD_OK)
-			return hold_fail(db, out, fail, out->message);
-	}
-	if (out->ntickets == 0)
-		return hold_fail(db, out, HOLD_INVALID, "Choose at least one ticket.");
-	err = hold_record(db, a, rq, out);
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK)
-		goto fail;
-	out->outcome = HOLD_OK;
-	return STATUS_OK;
-fail:
-	db_rollback(db);
-	return nerr_pass(err);
+	return nerr_pass(db_end(db, hold_locked(db, a, rq, out)));
 }
 
 static const char SQL_LOCK_BOOKING[] =
@@ -331,12 +331,12 @@ static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long boo
 	return nerr_pass(err);
 }
 
-NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
-			    const struct confirm_payment *paid, enum confirm_outcome *out)
+/* Inside the confirm transaction: the payment on record, then sold and issued, or found lost
+ * (released). *out is read by the caller only once the commit succeeded. */
+static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_id,
+			      const struct confirm_payment *paid, enum confirm_outcome *out)
 {
-	NEOERR *err = db_begin(db);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
+	NEOERR *err;
 	/* The payment row first, before the booking and its tickets: nothing else locks an
 	 * existing payment row and then waits for a booking, so this cannot deadlock, and the
 	 * money that moved is on record whatever the booking turns out to be. */
@@ -344,23 +344,20 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 		err = db_exec(db, a, NULL, SQL_PAYMENT_FINISH, "sssi", "succeeded", paid->provider_ref,
 			      NULL, paid->payment_id);
 		if (err != STATUS_OK)
-			goto fail;
+			return nerr_pass(err);
 	}
 	struct db_result b, t;
 	err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
 	if (err != STATUS_OK)
-		goto fail;
+		return nerr_pass(err);
 	const char *status = b.nrows ? db_cell(&b, 0, 0) : "missing";
 	if (strcmp(status, "confirmed") == 0) {
-		err = db_commit(db);       /* keeps the payment's record */
-		if (err != STATUS_OK)
-			goto fail;
-		*out = CONFIRM_ALREADY;
+		*out = CONFIRM_ALREADY;    /* the commit keeps the payment's record */
 		return STATUS_OK;
 	}
 	err = db_exec(db, a, &t, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
 	if (err != STATUS_OK)
-		goto fail;
+		return nerr_pass(err);
 	bool intact = strcmp(status, "pending") == 0 && t.nrows > 0;
 	long long held_cents = 0;
 	for (int i = 0; intact && i < t.nrows; i++) {
@@ -375,30 +372,28 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 	if (!intact) {
 		/* Paid too late: some seat went to someone else. Nothing is sold; what is still
 		 * ours goes back on sale, and the caller refunds. */
+		*out = CONFIRM_LOST;
 		err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
 		if (err == STATUS_OK)
 			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "failed", "failed", booking_id);
-		if (err == STATUS_OK)
-			err = db_commit(db);
-		if (err != STATUS_OK)
-			goto fail;
-		*out = CONFIRM_LOST;
-		return STATUS_OK;
+		return nerr_pass(err);
 	}
+	*out = CONFIRM_OK;
 	err = db_exec(db, a, NULL, SQL_SELL_TICKETS, "i", booking_id);
 	if (err == STATUS_OK)
 		err = confirm_issue_items(db, a, booking_id, &t);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "confirmed", "confirmed", booking_id);
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK)
-		goto fail;
-	*out = CONFIRM_OK;
-	return STATUS_OK;
-fail:
-	db_rollback(db);
 	return nerr_pass(err);
+}
+
+NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
+			    const struct confirm_payment *paid, enum confirm_outcome *out)
+{
+	NEOERR *err = db_begin(db);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	return nerr_pass(db_end(db, confirm_locked(db, a, booking_id, paid, out)));
 }
 
 NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status)
@@ -415,10 +410,7 @@ NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new
 		if (err == STATUS_OK)
 			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", new_status, new_status, booking_id);
 	}
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	else
-		db_rollback(db);
+	err = db_end(db, err);
 	arena_destroy(a);
 	return nerr_pass(err);
 }
@@ -501,31 +493,26 @@ NEOERR *db_payments_in_flight(struct db *db, long long booking_id, bool *in_flig
 	return nerr_pass(err);
 }
 
-NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
-			  const char *provider, const char *payment_method,
-			  long long amount_cents, const char *currency,
-			  const char *buyer_name, const char *buyer_email,
-			  long long *payment_id, enum payment_claim *claim)
+/* Inside the claim's transaction, under the booking's row lock. A refusal writes nothing. */
+static NEOERR *claim_locked(struct db *db, struct arena *a, long long booking_id, long long event_id,
+			    const char *provider, const char *payment_method,
+			    long long amount_cents, const char *currency,
+			    const char *buyer_name, const char *buyer_email,
+			    long long *payment_id, enum payment_claim *claim)
 {
-	struct arena *a = arena_new();
 	struct db_result r;
-	*claim = CLAIM_NOT_PAYABLE;
-	NEOERR *err = db_begin(db);
-	if (err == STATUS_OK)
-		err = db_exec(db, a, &r, SQL_LOCK_BOOKING, "i", booking_id);
+	NEOERR *err = db_exec(db, a, &r, SQL_LOCK_BOOKING, "i", booking_id);
 	if (err != STATUS_OK || r.nrows == 0 || strcmp(db_cell(&r, 0, 0), "pending") != 0)
-		goto done;
+		return nerr_pass(err);
 	if (ll(db_cell(&r, 0, 1)) != amount_cents) {
 		*claim = CLAIM_CHANGED;
-		goto done;
+		return STATUS_OK;
 	}
 	bool in_flight = false;
 	err = db_payments_in_flight(db, booking_id, &in_flight);
-	if (err != STATUS_OK)
-		goto done;
-	if (in_flight) {
+	if (err != STATUS_OK || in_flight) {
 		*claim = CLAIM_IN_PROGRESS;
-		goto done;
+		return nerr_pass(err);
 	}
 	if (buyer_name)
 		err = db_exec(db, a, NULL, SQL_SET_BUYER, "ssi", buyer_name, buyer_email, booking_id);
@@ -534,13 +521,26 @@ NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_i
 			      payment_method, amount_cents, currency);
 	if (err == STATUS_OK) {
 		*payment_id = (long long)r.insert_id;
-		err = db_commit(db);
-		if (err == STATUS_OK)
-			*claim = CLAIM_OK;
+		*claim = CLAIM_OK;
 	}
-done:
-	if (db->in_transaction)
-		db_rollback(db);
+	return nerr_pass(err);
+}
+
+NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
+			  const char *provider, const char *payment_method,
+			  long long amount_cents, const char *currency,
+			  const char *buyer_name, const char *buyer_email,
+			  long long *payment_id, enum payment_claim *claim)
+{
+	struct arena *a = arena_new();
+	*claim = CLAIM_NOT_PAYABLE;
+	NEOERR *err = db_begin(db);
+	if (err == STATUS_OK)
+		err = db_end(db, claim_locked(db, a, booking_id, event_id, provider, payment_method,
+					      amount_cents, currency, buyer_name, buyer_email,
+					      payment_id, claim));
+	if (err != STATUS_OK)
+		*claim = CLAIM_NOT_PAYABLE;
 	arena_destroy(a);
 	return nerr_pass(err);
 }

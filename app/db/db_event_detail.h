@@ -4,7 +4,7 @@
 #define BOXOFFICE_DB_EVENT_DETAIL_H
 #include <stdbool.h>
 #include <ClearSilver.h>
-#include "shop/event_common.h"
+#include "db/db_events.h"
 
 struct arena;
 struct db;

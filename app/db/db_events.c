@@ -7,7 +7,6 @@
 #include "db/db.h"
 #include "db/db_events.h"
 #include "db/sql_builder.h"
-#include "shop/event_filters.h"
 
 static long long cell_ll(const struct db_result *r, int row, int col, long long def)
 {
@@ -65,6 +64,56 @@ void db_events_summary_from_row(struct arena *a, const struct db_result *r, int 
 	parse_performers(a, db_cell(r, row, col + 15), ev);
 }
 
+/* LIKE pattern matching `text` anywhere, with LIKE's own wildcards in the input escaped. */
+static const char *like_contains(struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	char *out = arena_alloc(a, n * 2 + 3);
+	char *p = out;
+	*p++ = '%';
+	for (const char *s = text; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
+void db_events_where(const struct event_filters *f, struct arena *a, struct sql_builder *sb)
+{
+	sql_add(sb, " AND e.status = 'published' AND e.starts_at >= UTC_TIMESTAMP()");
+	if (f->category_id) {
+		sql_add(sb, " AND e.category_id = ?");
+		sql_int(sb, f->category_id);
+	}
+	if (f->venue_id) {
+		sql_add(sb, " AND e.venue_id = ?");
+		sql_int(sb, f->venue_id);
+	}
+	/* Dates are the venue's local calendar dates. The coarse UTC bounds (±14 h covers every
+	 * zone) let the index on starts_at narrow the rows; the exact test is on local time. */
+	if (f->start_date) {
+		sql_add(sb, " AND e.starts_at >= ? - INTERVAL 14 HOUR"
+			    " AND DATE(COALESCE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone), e.starts_at)) >= ?");
+		sql_str(sb, f->start_date);
+		sql_str(sb, f->start_date);
+	}
+	if (f->end_date) {
+		sql_add(sb, " AND e.starts_at < ? + INTERVAL 38 HOUR"
+			    " AND DATE(COALESCE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone), e.starts_at)) <= ?");
+		sql_str(sb, f->end_date);
+		sql_str(sb, f->end_date);
+	}
+	if (f->location) {
+		const char *pattern = like_contains(a, f->location);
+		sql_add(sb, " AND (v.city LIKE ? OR v.name LIKE ?)");
+		sql_str(sb, pattern);
+		sql_str(sb, pattern);
+	}
+}
+
 NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filters *f,
 		       struct event_page *out)
 {
@@ -74,7 +123,7 @@ NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filter
 
 	struct sql_builder *count = sql_new(a);
 	sql_add(count, "SELECT COUNT(*) FROM events e JOIN venues v ON v.venue_id = e.venue_id WHERE 1=1");
-	event_filters_where(f, a, count);
+	db_events_where(f, a, count);
 	struct db_result r;
 	NEOERR *err = sql_exec(count, db, a, &r);
 	if (err != STATUS_OK)
@@ -92,7 +141,7 @@ NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filter
 	sql_add(q, "SELECT " DB_EVENTS_SUMMARY_COLUMNS
 		   " FROM (SELECT e.event_id FROM events e JOIN venues v ON v.venue_id = e.venue_id"
 		   " WHERE 1=1");
-	event_filters_where(f, a, q);
+	db_events_where(f, a, q);
 	sql_add(q, order);
 	sql_add(q, " LIMIT ? OFFSET ?) page JOIN events e ON e.event_id = page.event_id"
 		   " JOIN venues v ON v.venue_id = e.venue_id JOIN categories c ON c.category_id = e.category_id");

@@ -1,12 +1,44 @@
-/* db_events: the SQL for reading events. Handlers get plain structs, never rows. */
+/* db_events: the SQL for reading events, and the plain structs handlers get instead of rows:
+ * an event's venue and category, a listing's summary, and the browse filters. */
 #ifndef BOXOFFICE_DB_EVENTS_H
 #define BOXOFFICE_DB_EVENTS_H
 #include <ClearSilver.h>
-#include "shop/event_common.h"
 
 struct arena;
 struct db;
 struct json_object;
+struct sql_builder;
+
+/* An event's venue and category, as every view of an event shows them. */
+struct event_venue {
+	long long id;
+	const char *name;
+	const char *address;
+	const char *city;
+	const char *timezone;
+	long long capacity;
+};
+
+struct event_category {
+	const char *slug;
+	const char *name;
+};
+
+/* The browse filters of listings and search, already validated (shop/event_filters.c reads
+ * them from a request); db_events_where() turns them into SQL. */
+enum event_sort { EVENT_SORT_DATE, EVENT_SORT_POPULARITY, EVENT_SORT_RELEVANCE };
+
+struct event_filters {
+	const char *category;      /* a known slug, or NULL */
+	long long category_id;
+	const char *start_date;    /* "YYYY-MM-DD" (venue-local date), or NULL */
+	const char *end_date;
+	const char *location;      /* part of a city or venue name, or NULL */
+	long long venue_id;        /* 0 = any */
+	enum event_sort sort;
+	int page;
+	int page_size;
+};
 
 /* Shared SQL fragments (aliases e = events, v = venues): the start in the venue's local wall
  * time and its UTC offset in minutes. CONVERT_TZ needs MariaDB's time zone tables (loaded by
@@ -38,8 +70,9 @@ struct event_page {
 	int page_size;
 };
 
-struct event_filters;
-struct sql_builder;
+/* Append " AND ..." conditions over events e / venues v for the filters, with their
+ * parameters. Always restricts to published events that have not started. */
+void db_events_where(const struct event_filters *f, struct arena *a, struct sql_builder *sb);
 
 /* Upcoming published events matching the filters, one page of them, in the filters' order. */
 NEOERR *db_events_list(struct db *db, struct arena *a, const struct event_filters *f,

@@ -329,6 +329,31 @@ static NEOERR *change_locked(struct db *db, struct arena *a, const struct hold_c
 	return STATUS_OK;
 }
 
+/* Inside the change's transaction: the booking row locked first, then its tickets. A refusal
+ * (change_fail) has rolled back already. */
+static NEOERR *change_booking_locked(struct db *db, struct arena *a,
+				     const struct hold_change_request *rq,
+				     struct hold_change_result *out)
+{
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_CHANGE_LOCK_BOOKING, "i", rq->booking_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (r.nrows == 0 || ll(db_cell(&r, 0, 1)) != rq->event_id)
+		return change_fail(db, out, CHANGE_INVALID, "There is no such booking.");
+	if (strcmp(db_cell(&r, 0, 0), "pending") != 0 || ll(db_cell(&r, 0, 2)) != 1)
+		return change_fail(db, out, CHANGE_ENDED, HOLD_ENDED);
+	const char *expires_at = db_cell(&r, 0, 3);   /* the hold's clock does not restart */
+	bool in_flight = false;
+	err = db_payments_in_flight(db, rq->booking_id, &in_flight);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (in_flight)
+		return change_fail(db, out, CHANGE_PAYING, "A payment for this booking is being "
+				   "processed, so its seats cannot be changed now.");
+	return nerr_pass(change_locked(db, a, rq, expires_at, out));
+}
+
 NEOERR *db_hold_change(struct db *db, struct arena *a, const struct hold_change_request *rq,
 		       struct hold_change_result *out)
 {
@@ -358,33 +383,7 @@ NEOERR *db_hold_change(struct db *db, struct arena *a, const struct hold_change_
 	err = db_begin(db);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	err = db_exec(db, a, &r, SQL_CHANGE_LOCK_BOOKING, "i", rq->booking_id);
-	if (err != STATUS_OK)
-		goto fail;
-	if (r.nrows == 0 || ll(db_cell(&r, 0, 1)) != rq->event_id)
-		return change_fail(db, out, CHANGE_INVALID, "There is no such booking.");
-	if (strcmp(db_cell(&r, 0, 0), "pending") != 0 || ll(db_cell(&r, 0, 2)) != 1)
-		return change_fail(db, out, CHANGE_ENDED, HOLD_ENDED);
-	const char *expires_at = db_cell(&r, 0, 3);   /* the hold's clock does not restart */
-	bool in_flight = false;
-	err = db_payments_in_flight(db, rq->booking_id, &in_flight);
-	if (err != STATUS_OK)
-		goto fail;
-	if (in_flight)
-		return change_fail(db, out, CHANGE_PAYING, "A payment for this booking is being "
-				   "processed, so its seats cannot be changed now.");
-	err = change_locked(db, a, rq, expires_at, out);
-	if (err != STATUS_OK)
-		goto fail;
-	if (out->outcome != CHANGE_OK)
-		return STATUS_OK;            /* rolled back by change_fail */
-	err = db_commit(db);
-	if (err != STATUS_OK)
-		goto fail;
-	return STATUS_OK;
-fail:
-	db_rollback(db);
-	return nerr_pass(err);
+	return nerr_pass(db_end(db, change_booking_locked(db, a, rq, out)));
 }
 
 NEOERR *db_hold_change_held(struct db *db, struct arena *a, long long booking_id,

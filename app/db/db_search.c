@@ -7,7 +7,6 @@
 #include "db/db.h"
 #include "db/db_search.h"
 #include "db/sql_builder.h"
-#include "shop/event_filters.h"
 
 /* The rank: a title hit counts four times over a hit anywhere, so a title match outranks a
  * description-only one. Short words (no index, no relevance) add a title bonus of their own. */
@@ -28,7 +27,7 @@ static void search_where(const struct db_search_terms *t, const struct event_fil
 		sql_add(sb, " AND CONCAT_WS(' ', e.name, e.search_extra) LIKE ?");
 		sql_str(sb, t->like[i]);
 	}
-	event_filters_where(f, a, sb);
+	db_events_where(f, a, sb);
 }
 
 static void search_score(const struct db_search_terms *t, struct sql_builder *sb)

@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "http/parse.h"
 #include "http/render.h"
+#include "http/status.h"
 
 static const char *fcgi_param(struct arena *a, FCGX_Request *fr, const char *name)
 {
@@ -151,7 +152,7 @@ void dispatch_handle(struct request *req)
 		render_error(req, 400, "The request path is not valid.");
 		return;
 	}
-	enum router_outcome outcome = router_match(ROUTES, ROUTES_COUNT, req->arena,
+	enum router_outcome outcome = router_match(req->app->routes, req->app->nroutes, req->arena,
 						   req->method, req->path, &req->match);
 	if (outcome == ROUTER_NOT_FOUND) {
 		render_error(req, 404, "There is no page at this address.");
@@ -170,30 +171,6 @@ void dispatch_handle(struct request *req)
 	if (!dispatch_parse_input(req) || !dispatch_check_flags(req))
 		return;
 	dispatch_run_handler(req);
-}
-
-static const char *status_text(int status)
-{
-	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 402: return "Payment Required";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 413: return "Payload Too Large";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 503: return "Service Unavailable";
-	default: return status >= 500 ? "Internal Server Error" : "OK";
-	}
 }
 
 /* Bodies at least this big bypass libfcgi's stream: see dispatch_put_body. */
@@ -274,7 +251,7 @@ static void dispatch_send(struct request *req, FCGX_Request *fr)
 	int n = snprintf(head, sizeof head,
 			 "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
 			 "X-Content-Type-Options: nosniff\r\nX-Request-Id: %s\r\n",
-			 r->status, status_text(r->status),
+			 r->status, status_reason(r->status),
 			 r->content_type ? r->content_type : "text/html; charset=utf-8",
 			 (unsigned long)r->body.len, req->request_id ? req->request_id : "-");
 	FCGX_PutStr(head, n, out);

@@ -7,7 +7,6 @@
 #include "http/csrf.h"
 #include "http/http.h"
 #include "http/parse.h"
-#include "http/render.h"
 
 void http_set_header(struct request *req, const char *name, const char *value)
 {
@@ -64,7 +63,6 @@ const char *http_csrf_token(struct request *req)
 			   CSRF_COOKIE, cookie, https ? "; Secure" : "");
 	}
 	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
-	hdf_set_value(render_hdf(req), "CSRF.Token", req->csrf_token);
 	return req->csrf_token;
 }
 

@@ -70,7 +70,8 @@ bool http_is_api(const struct request *req);
 /* `s` form-urlencoded for a query string value (unreserved bytes kept, space as '+'). */
 const char *http_url_encode(struct arena *a, const char *s);
 /* The CSRF token a page's forms must carry. Issues the browser's CSRF cookie on first use,
- * so pages without forms set no cookie (and stay cacheable). Also sets CSRF.Token in the HDF. */
+ * so pages without forms set no cookie (and stay cacheable). render_page() hands it to the
+ * templates as CSRF.Token. */
 const char *http_csrf_token(struct request *req);
 
 #endif

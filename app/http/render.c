@@ -9,6 +9,7 @@
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"
+#include "http/status.h"
 
 static void render_hdf_release(void *hdf)
 {
@@ -40,8 +41,6 @@ HDF *render_hdf(struct request *req)
 		hdf_set_value(hdf, "Request.Path", req->path);
 	if (req->request_id)
 		hdf_set_value(hdf, "Request.Id", req->request_id);
-	if (req->csrf_token)
-		hdf_set_value(hdf, "CSRF.Token", req->csrf_token);
 	req->hdf = hdf;
 	return hdf;
 }
@@ -82,6 +81,9 @@ NEOERR *render_template_file(HDF *hdf, const char *template_dir, const char *con
 NEOERR *render_page(struct request *req, const char *name)
 {
 	HDF *hdf = render_hdf(req);
+	/* The page's forms carry the token http_csrf_token() issued for this request, if any. */
+	if (req->csrf_token)
+		hdf_set_value(hdf, "CSRF.Token", req->csrf_token);
 	const char *files[] = { name, "layout.cs" };
 	STRING out;
 	string_init(&out);
@@ -111,21 +113,6 @@ void render_json(struct request *req, int status, struct json_object *obj)
 	req->resp.content_type = "application/json; charset=utf-8";
 }
 
-static const char *render_status_title(int status)
-{
-	switch (status) {
-	case 400: return "Bad request";
-	case 403: return "Forbidden";
-	case 404: return "Page not found";
-	case 405: return "Method not allowed";
-	case 409: return "Conflict";
-	case 413: return "Request too large";
-	case 422: return "Cannot process this request";
-	case 503: return "Temporarily unavailable";
-	default: return "Something went wrong";
-	}
-}
-
 /* Last resort when even the error template fails: fixed text, nothing from the request. */
 static void render_error_fallback(struct request *req, int status)
 {
@@ -133,7 +120,7 @@ static void render_error_fallback(struct request *req, int status)
 	buf_printf(&req->resp.body,
 		   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title></head>"
 		   "<body><h1>%s</h1><p>Please try again later.</p></body></html>\n",
-		   render_status_title(status), render_status_title(status));
+		   status_title(status), status_title(status));
 	req->resp.content_type = "text/html; charset=utf-8";
 }
 
@@ -141,10 +128,10 @@ void render_error(struct request *req, int status, const char *message)
 {
 	req->resp.status = status;
 	if (message == NULL || *message == '\0')
-		message = render_status_title(status);
+		message = status_title(status);
 	if (http_is_api(req)) {
 		struct json_object *error = json_object_new_object();
-		json_object_object_add(error, "code", json_object_new_string(errors_code_for_status(status)));
+		json_object_object_add(error, "code", json_object_new_string(status_api_code(status)));
 		json_object_object_add(error, "message", json_object_new_string(message));
 		if (req->request_id)
 			json_object_object_add(error, "requestId", json_object_new_string(req->request_id));
@@ -155,9 +142,9 @@ void render_error(struct request *req, int status, const char *message)
 	}
 	HDF *hdf = render_hdf(req);
 	hdf_set_int_value(hdf, "Error.Status", status);
-	hdf_set_value(hdf, "Error.Title", render_status_title(status));
+	hdf_set_value(hdf, "Error.Title", status_title(status));
 	hdf_set_value(hdf, "Error.Message", message);
-	hdf_set_value(hdf, "Page.Title", render_status_title(status));
+	hdf_set_value(hdf, "Page.Title", status_title(status));
 	NEOERR *err = render_page(req, "error.cs");
 	if (err != STATUS_OK) {
 		errors_log_and_free(err, req->request_id);

@@ -44,8 +44,4 @@ enum router_outcome router_match(const struct route *table, size_t n, struct are
 /* Capture by name, or NULL. */
 const char *route_capture(const struct route_match *m, const char *name);
 
-/* The application's table (routes.c). */
-extern const struct route ROUTES[];
-extern const size_t ROUTES_COUNT;
-
 #endif

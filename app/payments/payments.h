@@ -35,6 +35,6 @@ struct payment_provider {
 /* The provider called `name`, or NULL. */
 const struct payment_provider *payments_provider(const char *name);
 
-extern const struct payment_provider payments_test_provider;
+extern const struct payment_provider payments_offline_provider;
 
 #endif

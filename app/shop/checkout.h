@@ -1,6 +1,6 @@
 /* checkout: the shopper's side of a hold in HTML — the checkout page (held seats, total,
- * time left, buyer details, payment), paying, releasing, and the confirmation page. Every
- * page is reached through the booking's unguessable access token. */
+ * time left, buyer details, payment), paying and releasing. Every page of a booking is
+ * reached through its unguessable access token. */
 #ifndef BOXOFFICE_CHECKOUT_H
 #define BOXOFFICE_CHECKOUT_H
 #include <stdbool.h>
@@ -11,14 +11,11 @@ struct request;
 NEOERR *checkout_page(struct request *req);
 NEOERR *checkout_pay(struct request *req);
 NEOERR *checkout_release(struct request *req);
-NEOERR *checkout_confirmation(struct request *req);
-/* POST /events/{id}/hold: the seat map's form (ticketId=..., standing_<sectionId>=N). */
-NEOERR *checkout_hold(struct request *req);
 
 /* "/checkout/ID?token=..." — where a fresh hold sends the shopper. */
 const char *checkout_url(struct request *req, long long booking_id, const char *token);
 
-/* Shared with the other checkout pages (checkout_seats.c). */
+/* Shared with the other pages of a booking (checkout_hold.c, checkout_seats.c, booking_page.c). */
 struct booking_view;
 /* The booking's access token, from the form or else the query string. */
 const char *checkout_token(struct request *req);
@@ -28,6 +25,13 @@ NEOERR *checkout_load(struct request *req, struct booking_view *v);
 void checkout_fill(struct request *req, const struct booking_view *v);
 /* Pending and not past its expiry: the shopper may still pay for it or change it. */
 bool checkout_open(const struct booking_view *v);
+/* checkout_load, then checkout_open: *open false means the booking can no longer be paid or
+ * changed, and the response already shows it as it stands (checkout_render). */
+NEOERR *checkout_load_open(struct request *req, struct booking_view *v, bool *open);
+struct held_ticket;
+/* Drop from ids[0..n) the tickets of gone[0..ngone) (someone else has them), keeping the
+ * order, so the rest of a refused selection can be shown still ticked; returns how many stay. */
+int checkout_without_taken(long long *ids, int n, const struct held_ticket *gone, int ngone);
 /* The checkout page as the booking stands: the form, why it ended (410, unless a status is
  * set), or a redirect to the confirmation once paid. */
 NEOERR *checkout_render(struct request *req, const struct booking_view *v);

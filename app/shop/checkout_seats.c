@@ -169,22 +169,21 @@ static NEOERR *seats_render(struct request *req, const struct booking_view *v, i
 NEOERR *checkout_seats_page(struct request *req)
 {
 	struct booking_view v;
-	NEOERR *err = checkout_load(req, &v);
-	if (err != STATUS_OK)
+	bool open;
+	NEOERR *err = checkout_load_open(req, &v, &open);   /* paid, released or expired */
+	if (err != STATUS_OK || !open)
 		return nerr_pass(err);
-	if (!checkout_open(&v))
-		return nerr_pass(checkout_render(req, &v));   /* paid, released or expired */
 	return nerr_pass(seats_render(req, &v, 200, NULL, NULL));
 }
 
 /* The change, retrying deadlocks and lock waits with jitter as booking_hold does; after the
  * last try a 503 with Retry-After (the hold is unchanged). */
-static NEOERR *seats_change_retrying(struct app *app, struct arena *a,
+static NEOERR *seats_change_retrying(struct db *db, struct arena *a,
 				     const struct hold_change_request *rq, struct hold_change_result *out)
 {
 	NEOERR *err;
 	for (int attempt = 0;; attempt++) {
-		err = db_hold_change(&app->db, a, rq, out);
+		err = db_hold_change(db, a, rq, out);
 		if (!booking_should_retry(&err, attempt, "So many people are booking right now that we "
 					  "could not change your seats; you still hold the seats you had. "
 					  "Please try again in a moment."))
@@ -208,11 +207,10 @@ static NEOERR *seats_refused(struct request *req, struct booking_view *v, int st
 NEOERR *checkout_seats_change(struct request *req)
 {
 	struct booking_view v;
-	NEOERR *err = checkout_load(req, &v);
-	if (err != STATUS_OK)
+	bool open;
+	NEOERR *err = checkout_load_open(req, &v, &open);
+	if (err != STATUS_OK || !open)
 		return nerr_pass(err);
-	if (!checkout_open(&v))
-		return nerr_pass(checkout_render(req, &v));
 	struct seats_selection sel;
 	seats_parse(req, &sel);
 	if (sel.problem)
@@ -224,7 +222,7 @@ NEOERR *checkout_seats_change(struct request *req)
 		.max_tickets = req->app->cfg->max_tickets,
 	};
 	struct hold_change_result changed;
-	err = seats_change_retrying(req->app, req->arena, &rq, &changed);
+	err = seats_change_retrying(&req->app->db, req->arena, &rq, &changed);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (changed.outcome) {
@@ -234,15 +232,8 @@ NEOERR *checkout_seats_change(struct request *req)
 		return STATUS_OK;
 	case CHANGE_TAKEN: {
 		/* Keep ticked what is still free; the message names what is gone. */
-		int keep = 0;
-		for (int i = 0; i < sel.nseat_ids; i++) {
-			bool gone = false;
-			for (int k = 0; k < changed.ntaken; k++)
-				gone = gone || changed.taken[k].ticket_id == sel.seat_ids[i];
-			if (!gone)
-				sel.seat_ids[keep++] = sel.seat_ids[i];
-		}
-		sel.nseat_ids = keep;
+		sel.nseat_ids = checkout_without_taken(sel.seat_ids, sel.nseat_ids, changed.taken,
+						       changed.ntaken);
 		return nerr_pass(seats_render(req, &v, 409, changed.message, &sel));
 	}
 	case CHANGE_INVALID:

@@ -1,25 +1,13 @@
-/* event_common: the parts every view of an event shares — its venue, its category, its bill of
- * performers — and the one way each is written out, so listings, search and the event page agree. */
+/* event_common: the one way the parts every view of an event shares — its venue, its category,
+ * its bill of performers (struct event_venue and friends, db_events.h) — are written out as JSON
+ * and HDF, so listings, search and the event page agree. */
 #ifndef BOXOFFICE_EVENT_COMMON_H
 #define BOXOFFICE_EVENT_COMMON_H
 #include <ClearSilver.h>
+#include "db/db_events.h"
 
 struct arena;
 struct json_object;
-
-struct event_venue {
-	long long id;
-	const char *name;
-	const char *address;
-	const char *city;
-	const char *timezone;
-	long long capacity;
-};
-
-struct event_category {
-	const char *slug;
-	const char *name;
-};
 
 /* The event page's venue object has "address" on its own; the listings' (events, search) never
  * had it, and adding it would change what their clients receive. */

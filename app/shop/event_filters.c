@@ -8,7 +8,6 @@
 #include "core/buf.h"
 #include "core/errors.h"
 #include "db/db_catalogue.h"
-#include "db/sql_builder.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/params.h"
@@ -159,56 +158,6 @@ NEOERR *event_filters_parse(struct request *req, bool relevance_ok, struct event
 			f->location = arena_strndup(req->arena, loc, len);
 	}
 	return nerr_pass(filters_category(req, f));
-}
-
-/* LIKE pattern matching `text` anywhere, with LIKE's own wildcards in the input escaped. */
-static const char *like_contains(struct arena *a, const char *text)
-{
-	size_t n = strlen(text);
-	char *out = arena_alloc(a, n * 2 + 3);
-	char *p = out;
-	*p++ = '%';
-	for (const char *s = text; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*p++ = '\\';
-		*p++ = *s;
-	}
-	*p++ = '%';
-	*p = '\0';
-	return out;
-}
-
-void event_filters_where(const struct event_filters *f, struct arena *a, struct sql_builder *sb)
-{
-	sql_add(sb, " AND e.status = 'published' AND e.starts_at >= UTC_TIMESTAMP()");
-	if (f->category_id) {
-		sql_add(sb, " AND e.category_id = ?");
-		sql_int(sb, f->category_id);
-	}
-	if (f->venue_id) {
-		sql_add(sb, " AND e.venue_id = ?");
-		sql_int(sb, f->venue_id);
-	}
-	/* Dates are the venue's local calendar dates. The coarse UTC bounds (±14 h covers every
-	 * zone) let the index on starts_at narrow the rows; the exact test is on local time. */
-	if (f->start_date) {
-		sql_add(sb, " AND e.starts_at >= ? - INTERVAL 14 HOUR"
-			    " AND DATE(COALESCE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone), e.starts_at)) >= ?");
-		sql_str(sb, f->start_date);
-		sql_str(sb, f->start_date);
-	}
-	if (f->end_date) {
-		sql_add(sb, " AND e.starts_at < ? + INTERVAL 38 HOUR"
-			    " AND DATE(COALESCE(CONVERT_TZ(e.starts_at, '+00:00', v.timezone), e.starts_at)) <= ?");
-		sql_str(sb, f->end_date);
-		sql_str(sb, f->end_date);
-	}
-	if (f->location) {
-		const char *pattern = like_contains(a, f->location);
-		sql_add(sb, " AND (v.city LIKE ? OR v.name LIKE ?)");
-		sql_str(sb, pattern);
-		sql_str(sb, pattern);
-	}
 }
 
 static void query_add(struct arena *a, struct buf *b, const char *key, const char *value)

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/seed.h"
 #include "core/arena.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "seed/seed_builder.h"
+#include "seed/seed_catalogues.h"
 
 #define SCALE_VENUES 50
 /* Events per transaction: ~100k tickets, big enough to amortise the commit, small enough
@@ -495,10 +496,7 @@ static NEOERR *scale_chunk(struct db *db, uint64_t *rng, struct scale_performers
 		err = scale_tiers(db, a, first, last);
 	if (err == STATUS_OK)
 		err = seed_tickets(db, first, last, tickets);
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK)
-		db_rollback(db);
+	err = db_end(db, err);
 	arena_destroy(a);
 	return nerr_pass(err);
 }
@@ -538,12 +536,9 @@ NEOERR *seed_scale(struct db *db, long nevents, unsigned long random_seed)
 		err = scale_venue(db, i, &venues[i], &created);
 		new_venues += created;
 	}
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK) {
-		db_rollback(db);
+	err = db_end(db, err);
+	if (err != STATUS_OK)
 		return nerr_pass(err);
-	}
 	printf("seed --scale: %d venues (%d new), random seed %lu, %.1f s\n", SCALE_VENUES,
 	       new_venues, random_seed, seed_elapsed(&start));
 	fflush(stdout);

@@ -1,7 +1,7 @@
-/* seed: the demo catalogue (`seed --demo`) and the synthetic benchmark catalogue
- * (`seed --scale N`), sharing the venue builder and the set-based ticket generator. */
-#ifndef BOXOFFICE_SEED_H
-#define BOXOFFICE_SEED_H
+/* seed_builder: what the demo catalogue and the synthetic benchmark catalogue are built from —
+ * the venue builder, categories, performers and the set-based ticket generator. */
+#ifndef BOXOFFICE_SEED_BUILDER_H
+#define BOXOFFICE_SEED_BUILDER_H
 #include <stdbool.h>
 #include <time.h>
 #include <ClearSilver.h>
@@ -71,8 +71,4 @@ void seed_format_utc(time_t t, char out[20]);
 const char *seed_currency_for(const char *country);
 /* Seconds since `start` on the monotonic clock, for progress lines. */
 double seed_elapsed(const struct timespec *start);
-
-NEOERR *seed_demo(struct db *db, bool force);
-NEOERR *seed_scale(struct db *db, long nevents, unsigned long random_seed);
-
 #endif

@@ -1,6 +1,7 @@
-/* payments_test: the offline test provider ("test"). It behaves like Stripe's documented
- * test payment methods — pm_card_visa succeeds, pm_card_chargeDeclined declines — without
- * any network, so the whole booking flow can run before real gateways are configured.
+/* payments_offline: the offline provider, registered as "test" — production code for a site
+ * with no gateway configured, for the demo and for the tests. It behaves like Stripe's
+ * documented test payment methods — pm_card_visa succeeds, pm_card_chargeDeclined declines —
+ * without any network, so the whole booking flow runs before real gateways are configured.
  * Charges are idempotent per key, as Stripe's are. */
 #include <string.h>
 #include <sodium.h>
@@ -21,7 +22,7 @@ static const struct {
 	{ "pm_card_chargeDeclinedExpiredCard", PAYMENT_DECLINED, "Your card has expired." },
 };
 
-static NEOERR *test_charge(struct arena *a, const struct payment_charge *charge,
+static NEOERR *offline_charge(struct arena *a, const struct payment_charge *charge,
 			   struct payment_result *out)
 {
 	memset(out, 0, sizeof *out);
@@ -44,7 +45,7 @@ static NEOERR *test_charge(struct arena *a, const struct payment_charge *charge,
 	return STATUS_OK;
 }
 
-static NEOERR *test_refund(struct arena *a, const char *provider_ref, long long amount_cents,
+static NEOERR *offline_refund(struct arena *a, const char *provider_ref, long long amount_cents,
 			   const char *idempotency_key)
 {
 	(void)a;
@@ -54,8 +55,8 @@ static NEOERR *test_refund(struct arena *a, const char *provider_ref, long long 
 	return STATUS_OK;
 }
 
-const struct payment_provider payments_test_provider = {
+const struct payment_provider payments_offline_provider = {
 	.name = "test",
-	.charge = test_charge,
-	.refund = test_refund,
+	.charge = offline_charge,
+	.refund = offline_refund,
 };

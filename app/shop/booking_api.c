@@ -1,4 +1,4 @@
-/* bookings_api: the seed's POST /bookings as JSON. Parse → validate → hold → pay → confirm,
+/* booking_api: POST /api/v1/bookings as JSON. Parse → validate → hold → pay → confirm,
  * answering 201 / 409 (which tickets are gone) / 402 (declined) / 400 / 422 / 503, with
  * Idempotency-Key replay. */
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include "http/idempotency.h"
 #include "http/render.h"
 #include "payments/payments.h"
-#include "shop/bookings_api.h"
+#include "shop/booking_api.h"
 
 #define IDEMPOTENCY_SCOPE "bookings"
 
@@ -224,7 +224,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		.payment_method = b->payment_method,
 	};
 	struct hold_result held;
-	NEOERR *err = booking_hold(req->app, req->arena, &rq, &held);
+	NEOERR *err = booking_hold(&req->app->db, req->arena, &rq, &held);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (held.outcome == HOLD_INVALID) {
@@ -239,7 +239,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	struct booking_payment paid;
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
 				       held.total_cents, held.currency, NULL, NULL, held.payment_id };
-	err = booking_pay(req->app, req->arena, &what, b->provider, b->payment_method, true, &paid);
+	err = booking_pay(&req->app->db, req->arena, &what, b->provider, b->payment_method, true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (paid.outcome) {
@@ -264,7 +264,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	return STATUS_OK;
 }
 
-NEOERR *bookings_api_create(struct request *req)
+NEOERR *booking_api_create(struct request *req)
 {
 	NEOERR *err = admission_check(req);
 	if (err != STATUS_OK)
@@ -298,7 +298,7 @@ static const char *booking_token(struct request *req)
 	return http_query(req, "token");
 }
 
-NEOERR *bookings_api_show(struct request *req)
+NEOERR *booking_api_show(struct request *req)
 {
 	const char *id_text = http_capture(req, "id");
 	char *end = NULL;

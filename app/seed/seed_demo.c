@@ -3,9 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/seed.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "seed/seed_builder.h"
+#include "seed/seed_catalogues.h"
 
 /* --- venues: section boxes are laid out by hand so the seat maps draw without overlaps;
  * y 0-60 above the first section is left for the stage. --------------------------------- */
@@ -457,12 +458,9 @@ NEOERR *seed_demo(struct db *db, bool force)
 		tickets += n;
 	}
 	arena_destroy(a);
-	if (err == STATUS_OK)
-		err = db_commit(db);
-	if (err != STATUS_OK) {
-		db_rollback(db);
+	err = db_end(db, err);
+	if (err != STATUS_OK)
 		return nerr_pass(err);
-	}
 	printf("seed --demo: %d categories, %d venues (%d new), %d events (%d new), "
 	       "%llu tickets created in %.1f s\n",
 	       SEED_NCATEGORIES, NVENUES, new_venues, (int)NEVENTS, new_events, tickets,
