@@ -33,16 +33,20 @@ void format_event_time(struct arena *a, const char *local, int offset_minutes,
 		out->iso = out->date = out->time = out->zone = "";
 		return;
 	}
-	int year = tm.tm_year, month = tm.tm_mon;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	timegm(&tm);              /* normalises and fills tm_wday */
+	timegm(&tm);              /* normalises (month 13 is next January) and fills tm_wday */
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_wday < 0 || tm.tm_wday > 6) {
+		out->iso = out->date = out->time = out->zone = "";   /* beyond what timegm can */
+		return;
+	}
+	int year = tm.tm_year + 1900, month = tm.tm_mon + 1;
 	char sign = offset_minutes < 0 ? '-' : '+';
 	int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
 	out->iso = arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, month,
 				tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60, off % 60);
-	out->date = arena_printf(a, "%s %d %s %04d", DAYS[tm.tm_wday % 7], tm.tm_mday,
-				 MONTHS[(month - 1) % 12], year);
+	out->date = arena_printf(a, "%s %d %s %04d", DAYS[tm.tm_wday], tm.tm_mday,
+				 MONTHS[tm.tm_mon], year);
 	out->time = arena_printf(a, "%02d:%02d", tm.tm_hour, tm.tm_min);
 	out->zone = arena_printf(a, "%s (UTC%c%02d:%02d)", tz_name ? tz_name : "UTC", sign,
 				 off / 60, off % 60);

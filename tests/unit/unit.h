@@ -9,16 +9,22 @@
 /* Rows in a table of test cases (arrays only, never pointers). */
 #define UNIT_ROWS(table) ((int)(sizeof(table) / sizeof((table)[0])))
 
-Suite *admission_suite(void);
+/* core/ */
 Suite *arena_suite(void);
+Suite *ids_suite(void);
+Suite *format_suite(void);
+/* cache/ */
+Suite *cache_suite(void);
+/* http/ */
+Suite *admission_suite(void);
 Suite *parse_suite(void);
 Suite *router_suite(void);
 Suite *render_suite(void);
 Suite *csrf_suite(void);
-Suite *search_suite(void);
-Suite *cache_suite(void);
-/* test_fuzz.c (another room): declared here, run once it is listed in Makefile.am. */
 Suite *fuzz_suite(void);
+/* shop/ */
+Suite *search_suite(void);
+Suite *checkout_suite(void);
 
 /* The fuzz loops' random numbers: xorshift64* from a fixed seed (set unit_rng_state first),
  * so any failure reproduces exactly. */

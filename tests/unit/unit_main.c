@@ -1,4 +1,4 @@
-/* unit_main: runs every Check suite of tests/unit through one SRunner.
+/* unit_main: runs every Check suite of tests/unit (a folder per room of app/) through one SRunner.
  * Exit status is non-zero if any check fails, so `make check` and `./dev test` notice. */
 #include <stdlib.h>
 #include "unit.h"
@@ -8,6 +8,9 @@ uint64_t unit_rng_state = 1;
 int main(void)
 {
 	SRunner *sr = srunner_create(arena_suite());
+	srunner_add_suite(sr, ids_suite());
+	srunner_add_suite(sr, format_suite());
+	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, admission_suite());
 	srunner_add_suite(sr, parse_suite());
 	srunner_add_suite(sr, router_suite());
@@ -15,7 +18,7 @@ int main(void)
 	srunner_add_suite(sr, csrf_suite());
 	srunner_add_suite(sr, fuzz_suite());
 	srunner_add_suite(sr, search_suite());
-	srunner_add_suite(sr, cache_suite());
+	srunner_add_suite(sr, checkout_suite());
 
 	/* CK_NORMAL prints failures and the closing "100%: Checks: N, ..." line. Each check runs
 	 * in its own forked child (Check's default), so under ASan a leak in one check makes the
