@@ -8,7 +8,6 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
-#include "db/db.h"
 #include "payments/payments.h"
 
 static void booking_backoff(int attempt)

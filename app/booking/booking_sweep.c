@@ -7,7 +7,6 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
-#include "db/db.h"
 #include "db/db_expiry.h"
 #include "payments/payments.h"
 

@@ -6,7 +6,6 @@
 #include "cache/cache.h"
 #include "core/arena.h"
 #include "core/config.h"
-#include "core/log.h"
 #include "core/xalloc.h"
 
 #define CACHE_MAX_KEY 250

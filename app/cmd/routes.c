@@ -1,7 +1,6 @@
 /* routes: the one route table. Flags (API error format, CSRF, sign-in) are enforced by the
  * dispatcher; handlers never re-check them. */
 #include "cmd/routes.h"
-#include "http/router.h"
 #include "shop/booking_api.h"
 #include "shop/booking_page.h"
 #include "shop/checkout.h"

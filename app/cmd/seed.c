@@ -6,7 +6,6 @@
 #include <string.h>
 #include "cmd/commands.h"
 #include "core/arena.h"
-#include "core/config.h"
 #include "core/errors.h"
 #include "db/db.h"
 #include "seed/seed_catalogues.h"

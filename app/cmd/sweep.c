@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include "booking/booking_sweep.h"
 #include "cmd/commands.h"
-#include "core/config.h"
 #include "core/errors.h"
 #include "db/db.h"
 
@@ -67,6 +66,8 @@ const struct command cmd_sweep = {
 		"beside live bookings and beside another sweep; the serving pool also runs it\n"
 		"periodically. Last it refunds any charge that succeeded for a booking which ended\n"
 		"unconfirmed (a worker died between charging and confirming) over a minute ago.\n"
+		"Each step runs even when an earlier one failed (an unreachable gateway must not\n"
+		"keep seats off sale); the first failure is printed and the exit status is 1.\n"
 		"\n"
 		"--grace SECONDS   How long past expires_at a hold survives (default 30), so a\n"
 		"                  payment that completes just after the deadline still finds its\n"

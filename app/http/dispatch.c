@@ -8,7 +8,6 @@
 #include <sodium.h>
 #include "core/arena.h"
 #include "core/errors.h"
-#include "core/log.h"
 #include "http/app.h"
 #include "http/csrf.h"
 #include "http/dispatch.h"

@@ -6,9 +6,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <sodium.h>
-#include "core/arena.h"
 #include "core/errors.h"
-#include "core/log.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/idempotency.h"

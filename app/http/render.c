@@ -5,7 +5,6 @@
 #include <json-c/json.h>
 #include "core/arena.h"
 #include "core/errors.h"
-#include "core/log.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/arena.h"
-#include "core/config.h"
-#include "core/errors.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "seed/seed_builder.h"

@@ -2,7 +2,6 @@
  * its access token; a booking not (yet) paid shows its checkout page as it stands. */
 #include <string.h>
 #include "db/db_bookings.h"
-#include "http/http.h"
 #include "http/render.h"
 #include "shop/booking_page.h"
 #include "shop/checkout.h"

@@ -9,15 +9,11 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/format.h"
-#include "core/ids.h"
-#include "http/admission.h"
 #include "http/app.h"
 #include "http/http.h"
-#include "http/parse.h"
 #include "http/render.h"
 #include "payments/payments.h"
 #include "shop/checkout.h"
-#include "shop/event_page.h"
 
 /* What the test provider offers on the page; real gateways replace this list. */
 static const struct { const char *method, *label; } CHECKOUT_METHODS[] = {
