@@ -1,5 +1,5 @@
 /* direct_sql: the flash-sale baseline for bench/flash_sale. N threads, each with its own
- * MariaDB connection, book pairs of seats with exactly the SQL of app/db_bookings.c — the hold
+ * MariaDB connection, book pairs of seats with exactly the SQL of app/db/db_bookings.c — the hold
  * transaction (tickets locked FOR UPDATE in ticket_id order, pending booking inserted, tickets
  * reserved, payment attempt recorded), then the confirm transaction (booking and tickets
  * locked, payment marked succeeded, tickets sold, e-ticket items issued, booking confirmed) —
@@ -31,7 +31,7 @@
 #include <mysql.h>
 
 #define MAX_THREADS 256
-#define RETRIES 5            /* BOOKING_LOCK_RETRIES in app/booking.h */
+#define RETRIES 5            /* BOOKING_LOCK_RETRIES in app/booking/booking.h */
 #define HOLD_SECONDS 600     /* Booking.HoldMinutes = 10 */
 #define NCOLS 6
 #define CELL 128
@@ -72,7 +72,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* --- prepared statements: the SQL of app/db_bookings.c, for a pair of seats ------------- */
+/* --- prepared statements: the SQL of app/db/db_bookings.c, for a pair of seats ------------- */
 
 enum { Q_EVENT_ON_SALE, Q_LOCK_SEATS, Q_INSERT_BOOKING, Q_PAYMENT_START, Q_RESERVE,
        Q_LOCK_BOOKING, Q_LOCK_BOOKING_TICKETS, Q_PAYMENT_FINISH, Q_SELL_TICKETS, Q_ISSUE_ITEMS,
@@ -359,7 +359,7 @@ fail:
 	return o;
 }
 
-/* booking_backoff of app/booking.c: 5-20 ms, doubling, plus jitter. */
+/* booking_backoff of app/booking/booking.c: 5-20 ms, doubling, plus jitter. */
 static void backoff(struct conn *c, int attempt)
 {
 	unsigned int base = 5000u << (attempt < 3 ? attempt : 2);
@@ -404,7 +404,7 @@ static void connect_db(struct conn *c, int index)
 	if (!c->db)
 		die("mysql_init");
 	char init[256];
-	/* The app's session settings (app/db.c). */
+	/* The app's session settings (app/db/db.c). */
 	snprintf(init, sizeof init,
 		 "SET SESSION time_zone='+00:00', SESSION tx_isolation='READ-COMMITTED', "
 		 "SESSION innodb_lock_wait_timeout=%d", opt.lock_wait);

@@ -29,7 +29,7 @@ CREATE TABLE bookings (
   CONSTRAINT fk_bookings_user FOREIGN KEY (user_id) REFERENCES users (user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- seat_label is the seed's "seat designation" ("Stalls B-12", "Standing"); seat_id is NULL
+-- seat_label is the ticket's seat designation ("Stalls B-12", "Standing"); seat_id is NULL
 -- for standing places. A seat is sellable once per event (uq_tickets_event_seat).
 CREATE TABLE tickets (
   ticket_id       BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,

@@ -1,6 +1,7 @@
 /* db: the worker's MariaDB connection. Statements are prepared once per connection and
  * reused; results come back as arena strings. A lost connection is re-opened explicitly,
- * and only outside a transaction (auto-reconnect would silently drop one; see GOTCHAS). */
+ * and only outside a transaction (auto-reconnect would silently drop one: docs/design.md,
+ * "Traps"). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* db: one MariaDB connection per worker, prepared statements cached per connection,
- * explicit reconnect outside transactions (MYSQL_OPT_RECONNECT stays off, see GOTCHAS). */
+ * explicit reconnect outside transactions (MYSQL_OPT_RECONNECT stays off: docs/design.md,
+ * "Traps"). */
 #ifndef BOXOFFICE_DB_H
 #define BOXOFFICE_DB_H
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* db_bookings: the SQL of the booking protocol (DESIGN.md) — hold, confirm, release — each
+/* db_bookings: the SQL of the booking protocol (docs/design.md) — hold, confirm, release — each
  * one transaction. Row locks are always taken tickets-first in ticket_id order. Deadlocks
  * and lock waits come back as NERR_LOCK for booking.c to retry; nothing here talks to a
  * payment gateway (never hold a row lock across a network call). */

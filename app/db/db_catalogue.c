@@ -71,12 +71,21 @@ NEOERR *db_catalogue(struct db *db, const struct catalogue **out)
 	return nerr_pass(err);
 }
 
-void db_catalogue_generation(const char *generation)
+static const char SQL_GENERATION[] = "SELECT generation FROM catalogue_state WHERE id = 1";
+
+NEOERR *db_catalogue_generation(struct db *db, struct arena *a, const char **out)
 {
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, SQL_GENERATION, "");
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *generation = r.nrows && db_cell(&r, 0, 0) ? db_cell(&r, 0, 0) : "0";
+	*out = generation;
 	if (strncmp(generation, catalogue_generation, sizeof catalogue_generation) == 0)
-		return;
+		return STATUS_OK;
 	snprintf(catalogue_generation, sizeof catalogue_generation, "%s", generation);
 	catalogue_loaded = 0;   /* something changed: read the lists again when next needed */
+	return STATUS_OK;
 }
 
 NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out)

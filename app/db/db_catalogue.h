@@ -5,6 +5,7 @@
 #define BOXOFFICE_DB_CATALOGUE_H
 #include <ClearSilver.h>
 
+struct arena;
 struct db;
 
 struct catalogue_entry {
@@ -25,9 +26,10 @@ NEOERR *db_catalogue(struct db *db, const struct catalogue **out);
 /* Read it again now (e.g. an unknown category might have been added a moment ago);
  * at most once a second, so bad input cannot turn into a query per request. */
 NEOERR *db_catalogue_reload(struct db *db, const struct catalogue **out);
-/* The catalogue generation (sql/0005), as the page cache reads it on every request: when it
- * moved, the lists are read again on next use, so a renamed category shows on the next page. */
-void db_catalogue_generation(const char *generation);
+/* The catalogue generation (sql/0005) as it is now, read on every request by the page cache
+ * (an arena string; "0" if the row is missing). When it moved, the lists are read again on
+ * next use, so a renamed category shows on the next page. */
+NEOERR *db_catalogue_generation(struct db *db, struct arena *a, const char **out);
 const struct catalogue_entry *catalogue_category(const struct catalogue *c, const char *slug);
 
 #endif

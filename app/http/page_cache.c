@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "core/arena.h"
-#include "db/db.h"
 #include "db/db_catalogue.h"
 #include "http/app.h"
 #include "http/http.h"
@@ -170,20 +169,12 @@ static void page_rebuild_after_response(struct request *req, void *arg)
 		nerr_ignore(&err);   /* the next request rebuilds inline and reports it */
 }
 
-static const char SQL_GENERATION[] = "SELECT generation FROM catalogue_state WHERE id = 1";
-
 /* The catalogue generation (sql/0005): part of every key, so an edit anywhere in the
  * catalogue makes every older page unreachable on the very next request. One primary-key
  * read per request is the price of "the next request", and cheap next to a rebuild. */
 static NEOERR *page_cache_generation(struct request *req, const char **out)
 {
-	struct db_result r;
-	NEOERR *err = db_exec(&req->app->db, req->arena, &r, SQL_GENERATION, "");
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	*out = r.nrows && db_cell(&r, 0, 0) ? db_cell(&r, 0, 0) : "0";
-	db_catalogue_generation(*out);
-	return STATUS_OK;
+	return nerr_pass(db_catalogue_generation(&req->app->db, req->arena, out));
 }
 
 /* A cold key (no copy young enough to stand in) that another request is building: wait for its

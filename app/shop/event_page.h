@@ -16,7 +16,7 @@ NEOERR *event_page_with_selection(struct request *req, long long event_id, int s
 
 struct standing_request;
 
-/* The seat map as a shopper changing a hold sees it (app/checkout_seats.c). */
+/* The seat map as a shopper changing a hold sees it (app/shop/checkout_seats.c). */
 struct event_hold_view {
 	const long long *held;            /* every ticket of the hold, sorted: shown as free */
 	int nheld;

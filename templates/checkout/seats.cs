@@ -1,4 +1,4 @@
-<?cs # Changing a hold (app/checkout_seats.c): the event's seat map as this shopper sees it —
+<?cs # Changing a hold (app/shop/checkout_seats.c): the event's seat map as this shopper sees it —
        the seats they hold free to them and ticked, their standing places counted in and
        prefilled — whose form posts the whole new selection with the CSRF and booking tokens.
        Seats kept stay held throughout; the hold's clock keeps running. Change.Error says why

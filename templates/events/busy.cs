@@ -1,4 +1,4 @@
-<?cs # An on-sale busier than we can serve (app/admission.c): the hold waited too long for a
+<?cs # An on-sale busier than we can serve (app/http/admission.c): the hold waited too long for a
        worker and was not tried. Nothing is held. The shopper's selection rides along in hidden
        fields, so "Try again" posts exactly the same hold; nothing here costs a query, which
        matters while the crowd is at the door. ?>

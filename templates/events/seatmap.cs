@@ -1,4 +1,4 @@
-<?cs # The seat map (data: Map.* from app/seatmap.c). Two views of the same seats:
+<?cs # The seat map (data: Map.* from app/shop/seatmap.c). Two views of the same seats:
        1. an SVG picture of the hall drawn from the venue's coordinates — role="img" with a
           summary, a short hover <title> per seat ("B-12", plus the status unless available;
           the full names are the picker's), and status shown by shape and pattern as well
@@ -47,7 +47,7 @@
 </figure>
 <?cs # No CSRF token in this form: the page is one shared, cached copy for every shopper, so it
        cannot carry a per-browser token. POST /events/{id}/hold is protected by an Origin check
-       instead (ROUTE_SAME_ORIGIN in app/routes.c) and re-checks every ticket it is sent. ?>
+       instead (ROUTE_SAME_ORIGIN in app/cmd/routes.c) and re-checks every ticket it is sent. ?>
 <?cs if:Hold.Error ?><p class="form-error" role="alert" id="hold-error"><?cs var:Hold.Error ?> Nothing is held for you yet: check your selection and try again.</p><?cs /if ?>
 <?cs if:change.Action ?><form class="seat-form" method="post" action="<?cs var:change.Action ?>">
 <input type="hidden" name="csrf_token" value="<?cs var:CSRF.Token ?>">

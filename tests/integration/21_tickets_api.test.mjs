@@ -193,7 +193,7 @@ test('holds and sales show within the staleness bound, and an expired hold count
   assert.deepEqual(counts(ev.sections), want, 'GET /api/v1/events/{id} counts');
 });
 
-test('the event document has the seed\'s fields in camelCase, with money in minor units', async () => {
+test('the event document has the API\'s documented fields in camelCase, with money in minor units', async () => {
   const sections = sectionsFromDb(eventId);
   const countsOf = (list) => list.map(({ sectionId, capacity, available, reserved, sold }) =>
     ({ sectionId, capacity, available, reserved, sold }));

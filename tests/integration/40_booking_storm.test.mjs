@@ -3,8 +3,8 @@
 // payment was slow, lock waits, Idempotency-Key, the access token, malformed bodies), then the
 // storm: 200 concurrent clients overlapping on a hot set of seats and draining a standing
 // area through a pool of 12 workers, once plainly and once with workers SIGKILLed every
-// ~300 ms. Every check is an invariant read back from MariaDB (DESIGN.md, "Booking
-// protocol"), never a timing.
+// ~300 ms. Every check is an invariant read back from MariaDB (docs/design.md, "The
+// booking protocol"), never a timing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

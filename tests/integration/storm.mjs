@@ -1,7 +1,7 @@
 // Helpers for the booking storm (40_booking_storm.test.mjs): a dedicated event with a ticket
 // for every seat and standing place of a demo venue, a keep-alive booking client, the storm
 // itself (many concurrent buyers overlapping on a hot set of seats), and the booking
-// invariants of DESIGN.md written as SQL.
+// invariants of docs/design.md ("Data") written as SQL.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

@@ -250,7 +250,7 @@ static const struct {
 		{ "Events.0.Performers.1", NULL, true },
 		{ "Events.0.FromPrice", NULL, true },
 	} },
-	/* The event page (app/event_page.c) with its seat map (app/seatmap.c): a seated section
+	/* The event page (app/shop/event_page.c) with its seat map (app/shop/seatmap.c): a seated section
 	 * whose seat is held or sold (Status is hostile, so not "available"). */
 	{ "events/show.cs", {
 		{ "Site.Name", NULL, true },
@@ -350,7 +350,7 @@ static const struct {
 		{ "Map.Sections.1.Rows.0.Seats.0.Number", NULL, true },
 		{ "Map.Sections.1.Rows.0.Seats.0.Name", NULL, true },
 	} },
-	/* Checkout (app/checkout.c): the payment form with a rejected first attempt. */
+	/* Checkout (app/shop/checkout.c): the payment form with a rejected first attempt. */
 	{ "checkout/show.cs", {
 		{ "Site.Name", NULL, true },
 		{ "Page.Title", NULL, true },
@@ -394,7 +394,7 @@ static const struct {
 		{ "Event.Day", NULL, true },
 		{ "Booking.Token", NULL, false },
 	} },
-	/* Changing a hold (app/checkout_seats.c): the seat map posting back to the checkout, after
+	/* Changing a hold (app/shop/checkout_seats.c): the seat map posting back to the checkout, after
 	 * a rejected try, with one of the shopper's own seats ticked and a standing area prefilled. */
 	{ "checkout/seats.cs", {
 		{ "Site.Name", NULL, true },
@@ -438,7 +438,7 @@ static const struct {
 		{ "Map.Sections.1.Rows.0.Seats.0.Name", NULL, true },
 		{ "Selected.12", "1", false },
 	} },
-	/* A hold shed by admission control: the selection in hidden fields (app/checkout.c). */
+	/* A hold shed by admission control: the selection in hidden fields (app/shop/checkout_hold.c). */
 	{ "events/busy.cs", {
 		{ "Site.Name", NULL, true },
 		{ "Page.Title", NULL, true },
@@ -471,7 +471,7 @@ static const struct {
 		{ "Tickets.1.Label", NULL, true },
 		{ "Tickets.1.Code", NULL, true },
 	} },
-	/* Search results (app/search.c): a card with highlighted name and snippet parts. */
+	/* Search results (app/shop/search.c): a card with highlighted name and snippet parts. */
 	{ "search/results.cs", {
 		{ "Site.Name", NULL, true },
 		{ "Page.Title", NULL, true },
@@ -600,7 +600,7 @@ END_TEST
 
 /* search_highlight and search_snippet cut raw text and escape nothing; the card template
  * escapes each part and adds <mark>. Hostile names and descriptions, cut by the real code
- * and set as app/search.c sets them, come out escaped on both sides of every <mark>. */
+ * and set as app/shop/search.c sets them, come out escaped on both sides of every <mark>. */
 static const struct {
 	const char *query;
 	const char *text;          /* the event's name and its description */
