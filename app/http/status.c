@@ -22,6 +22,7 @@ static const struct {
 	{ 404, "Not Found", "Page not found", "not_found" },
 	{ 405, "Method Not Allowed", "Method not allowed", "method_not_allowed" },
 	{ 409, "Conflict", "Conflict", "conflict" },
+	{ 410, "Gone", NULL, NULL },
 	{ 413, "Payload Too Large", "Request too large", "payload_too_large" },
 	{ 422, "Unprocessable Entity", "Cannot process this request", "unprocessable" },
 	{ 429, "Too Many Requests", NULL, NULL },
@@ -43,7 +44,14 @@ const char *status_reason(int code)
 	int i = status_find(code);
 	if (i >= 0)
 		return STATUSES[i].reason;
-	return code >= 500 ? "Internal Server Error" : "OK";
+	/* Not listed: the words of its class (RFC 9110, 15), never "OK" for an error. */
+	if (code >= 500)
+		return "Server Error";
+	if (code >= 400)
+		return "Client Error";
+	if (code >= 300)
+		return "Redirect";
+	return "OK";
 }
 
 const char *status_title(int code)

@@ -21,6 +21,7 @@ Suite *parse_suite(void);
 Suite *router_suite(void);
 Suite *render_suite(void);
 Suite *csrf_suite(void);
+Suite *status_suite(void);
 Suite *fuzz_suite(void);
 /* shop/ */
 Suite *search_suite(void);

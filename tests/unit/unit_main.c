@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, render_suite());
 	srunner_add_suite(sr, csrf_suite());
+	srunner_add_suite(sr, status_suite());
 	srunner_add_suite(sr, fuzz_suite());
 	srunner_add_suite(sr, search_suite());
 	srunner_add_suite(sr, checkout_suite());
