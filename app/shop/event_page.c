@@ -153,7 +153,8 @@ NEOERR *event_page_with_selection(struct request *req, long long event_id, int s
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	req->resp.status = status;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (!http_has_header(req, "Cache-Control"))   /* a no-store route has it already */
+		http_set_header(req, "Cache-Control", "no-store");
 	return STATUS_OK;
 }
 

@@ -118,8 +118,10 @@ NEOERR *events_list_page(struct request *req)
 			return nerr_pass(err);
 		return events_page_rejected(req, err);
 	}
-	const char *key = page_cache_key(req, "events:html", arena_printf(req->arena, "%s|%d",
-						event_filters_query(req, &f), f.page));
+	/* The path is part of the key: "/" and "/events" show the same events, but the layout
+	 * marks the Events link as the current page only on the latter. */
+	const char *key = page_cache_key(req, "events:html", arena_printf(req->arena, "%s|%s|%d",
+						req->path, event_filters_query(req, &f), f.page));
 	return nerr_pass(page_cache_serve(req, key, EVENTS_FRESH_MS, events_build_page, &f, sizeof f));
 }
 

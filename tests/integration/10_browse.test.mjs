@@ -376,6 +376,22 @@ test('category and city navigation link to their listings', async () => {
   assert.match(concerts.body, /<a href="\/events\?category=concerts" aria-current="page">/);
 });
 
+// "/" and "/events" list the same events, but only "/events" is the Events link's own page:
+// each keeps its own cached copy, whichever of them was asked for first.
+test('the Events link is marked current on /events and not on /, in either order', async () => {
+  const current = /<a href="\/events" aria-current="page">Events<\/a>/;
+  for (const order of [['/', '/events'], ['/events', '/']]) {
+    await flushCache();
+    const [first, second] = [await get(order[0]), await get(order[1])];
+    const byPath = { [order[0]]: first, [order[1]]: second };
+    assert.equal(byPath['/'].status, 200);
+    assert.equal(byPath['/events'].status, 200);
+    assert.match(byPath['/events'].body, current, `/events, asked for ${order.indexOf('/events') ? 'second' : 'first'}`);
+    assert.doesNotMatch(byPath['/'].body, current, `/, asked for ${order.indexOf('/') ? 'second' : 'first'}`);
+    assert.deepEqual(cardIds(byPath['/'].body), cardIds(byPath['/events'].body), 'the same events');
+  }
+});
+
 test('a filter with no results says so, in HTML and JSON', async () => {
   for (const params of [{ location: `nowhere ${tag}` }, { startDate: '2100-01-01' }]) {
     const r = await get(`/events?${qs(params)}`);
