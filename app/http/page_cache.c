@@ -190,6 +190,11 @@ static NEOERR *page_wait_for_builder(struct request *req, const char *key, const
 	long long deadline = now_ms() + PAGE_CACHE_WAIT_MAX_MS;
 	do {
 		usleep(PAGE_CACHE_WAIT_STEP_US);
+		/* The lock first, then the copy: the builder stores its copy before it drops the
+		 * lock, so a lock seen gone here means any copy it made is seen below. (Read the
+		 * other way round, a build finishing between the two reads looked like "no copy,
+		 * no lock" and made this waiter build the page a second time.) */
+		bool lock_gone = cache_get(c, req->arena, lock, NULL) == NULL;
 		size_t len = 0;
 		char *v = cache_get(c, req->arena, key, &len);
 		struct cached_page page;
@@ -202,7 +207,7 @@ static NEOERR *page_wait_for_builder(struct request *req, const char *key, const
 			}
 			return STATUS_OK;
 		}
-		if (cache_get(c, req->arena, lock, NULL) == NULL)
+		if (lock_gone)
 			break;
 	} while (now_ms() < deadline);
 	return nerr_pass(page_build_and_store(req, key, NULL, build, ctx, fresh_ms));
