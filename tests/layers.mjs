@@ -18,12 +18,14 @@ const ROOMS = {
   core: [],
   db: ['core'],
   cache: ['core'],
-  payments: ['core'],
+  net: ['core'],
+  payments: ['core', 'net'],
   booking: ['core', 'db', 'payments'],
-  http: ['core', 'db', 'cache'],
+  http: ['core', 'db', 'cache', 'payments'],
   shop: ['core', 'db', 'cache', 'payments', 'booking', 'http'],
+  webhooks: ['core', 'db', 'payments', 'booking', 'http'],
   seed: ['core', 'db'],
-  cmd: ['core', 'db', 'cache', 'payments', 'booking', 'http', 'shop', 'seed'],
+  cmd: ['core', 'db', 'cache', 'net', 'payments', 'booking', 'http', 'shop', 'webhooks', 'seed'],
 };
 
 const SRCDIR = process.env.BOXOFFICE_SRCDIR ?? process.cwd();

@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "db/db_payments.h"
 #include "payments/payments.h"
 
 static void booking_backoff(int attempt)
@@ -65,9 +66,63 @@ const char *booking_charge_key(struct arena *a, long long booking_id, long long 
 	return arena_printf(a, "booking-%lld-payment-%lld", booking_id, payment_id);
 }
 
-NEOERR *booking_pay(struct db *db, struct arena *a, const struct booking_charge *held,
-		    const struct payment_provider *provider, const char *payment_method,
-		    bool release_on_decline, struct booking_payment *out)
+NEOERR *booking_refund(const struct config *cfg, struct db *db, struct arena *a,
+		       const struct payment_provider *provider, long long payment_id, long long booking_id,
+		       const char *provider_ref, long long amount_cents, const char *currency,
+		       const char *key, const char *reason)
+{
+	struct refund_record r;
+	bool fresh;
+	NEOERR *err = db_refunds_begin(db, a, payment_id, booking_id, amount_cents, key, reason, &r, &fresh);
+	if (err != STATUS_OK || strcmp(r.status, "succeeded") == 0)
+		return nerr_pass(err);                /* given back already under this key */
+	struct payment_refund done;
+	err = provider->refund(cfg, a, provider_ref, r.amount_cents, currency, key, &done);
+	if (err != STATUS_OK)
+		return nerr_pass(err);                /* still pending: the same key asks again */
+	return nerr_pass(db_refunds_finish(db, r.refund_id, true, done.provider_ref));
+}
+
+NEOERR *booking_settle_paid(const struct config *cfg, struct db *db, struct arena *a,
+			    const struct payment_provider *provider, const struct booking_paid_charge *paid,
+			    enum booking_settled *out)
+{
+	struct confirm_payment record = { paid->payment_id, paid->provider_ref, paid->event };
+	enum confirm_outcome confirmed;
+	NEOERR *err = booking_confirm(db, a, paid->booking_id, &record, &confirmed);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	switch (confirmed) {
+	case CONFIRM_OK:
+		*out = SETTLED_CONFIRMED;
+		return STATUS_OK;
+	case CONFIRM_REVIVED:
+		*out = SETTLED_REVIVED;
+		return STATUS_OK;
+	case CONFIRM_ALREADY:
+		*out = SETTLED_ALREADY;
+		return STATUS_OK;
+	case CONFIRM_REPLAY:
+		*out = SETTLED_REPLAY;
+		return STATUS_OK;
+	case CONFIRM_LOST:
+	case CONFIRM_DUPLICATE:
+		break;
+	}
+	*out = SETTLED_REFUNDED;
+	const char *why = confirmed == CONFIRM_LOST ? "hold lost before payment completed"
+						    : "booking already paid by another attempt";
+	err = booking_refund(cfg, db, a, provider, paid->payment_id, paid->booking_id, paid->provider_ref,
+			     paid->amount_cents, paid->currency,
+			     arena_printf(a, "payment-%lld-refund", paid->payment_id), why);
+	if (err == STATUS_OK)
+		err = db_payments_finish(db, paid->payment_id, "refunded", paid->provider_ref, why);
+	return nerr_pass(err);
+}
+
+NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
+		    const struct booking_charge *held, const struct payment_provider *provider,
+		    const char *payment_method, bool release_on_decline, struct booking_payment *out)
 {
 	long long event_id = held->event_id;
 	memset(out, 0, sizeof *out);
@@ -105,15 +160,17 @@ NEOERR *booking_pay(struct db *db, struct arena *a, const struct booking_charge 
 			       "Nothing was charged: check the seats and total, then pay again.";
 		return STATUS_OK;
 	}
+	const char *key = booking_charge_key(a, held->booking_id, payment_id);
 	struct payment_charge charge = {
 		.amount_cents = held->total_cents,
 		.currency = held->currency,
 		.payment_method = payment_method,
-		.idempotency_key = booking_charge_key(a, held->booking_id, payment_id),
+		.idempotency_key = key,
+		.attempt = key,
 		.description = arena_printf(a, "Booking %s", held->booking_code),
 	};
 	struct payment_result paid;
-	err = provider->charge(a, &charge, &paid);
+	err = provider->charge(cfg, a, &charge, &paid);
 	if (err != STATUS_OK) {
 		/* We do not know whether money moved: keep the hold (it expires by itself) and
 		 * leave the payment pending for reconciliation. */
@@ -128,29 +185,25 @@ NEOERR *booking_pay(struct db *db, struct arena *a, const struct booking_charge 
 		return nerr_pass(err);
 	}
 	/* The success is recorded in the confirm transaction (one commit, not two). */
-	struct confirm_payment record = { payment_id, paid.provider_ref };
-	enum confirm_outcome confirmed;
-	err = booking_confirm(db, a, held->booking_id, &record, &confirmed);
+	struct booking_paid_charge money = { payment_id, held->booking_id, held->total_cents,
+					     held->currency, paid.provider_ref, NULL };
+	enum booking_settled settled;
+	err = booking_settle_paid(cfg, db, a, provider, &money, &settled);
 	if (err != STATUS_OK) {
 		/* Still record that money moved, so the sweep refunds it if the hold then expires
 		 * unconfirmed (db_payments_orphans). */
 		NEOERR *rec = db_payments_finish(db, payment_id, "succeeded", paid.provider_ref, NULL);
-		log_error("booking %lld: paid (%s) but not confirmed yet%s; the hold keeps the seats",
+		log_error("booking %lld: paid (%s) but not settled yet%s; the hold keeps the seats",
 			  held->booking_id, paid.provider_ref,
 			  rec == STATUS_OK ? "" : ", and recording the payment failed too");
 		nerr_ignore(&rec);
 		return nerr_pass(err);
 	}
-	if (confirmed == CONFIRM_LOST) {
-		err = provider->refund(a, paid.provider_ref, held->total_cents,
-				       arena_printf(a, "booking-%lld-refund", held->booking_id));
-		if (err == STATUS_OK)
-			err = db_payments_finish(db, payment_id, "refunded", paid.provider_ref,
-						 "hold lost before payment completed");
+	if (settled == SETTLED_REFUNDED) {
 		out->outcome = BOOKING_LOST;
 		out->message = "Your seats were released before the payment completed; "
 			       "the charge has been refunded.";
-		return nerr_pass(err);
+		return STATUS_OK;
 	}
 	out->outcome = BOOKING_CONFIRMED;
 	return STATUS_OK;

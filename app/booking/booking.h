@@ -7,6 +7,7 @@
 #include "db/db_bookings.h"
 
 struct arena;
+struct config;
 struct payment_provider;
 
 #define BOOKING_LOCK_RETRIES 5
@@ -49,15 +50,48 @@ struct booking_charge {
 /* Charge the held booking and confirm it. A decline releases the hold at once when
  * `release_on_decline` (the API), or leaves it for another try (the checkout page); a charge
  * that succeeds after the hold was lost is refunded. */
-NEOERR *booking_pay(struct db *db, struct arena *a, const struct booking_charge *what,
-		    const struct payment_provider *provider, const char *payment_method,
-		    bool release_on_decline, struct booking_payment *out);
+NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
+		    const struct booking_charge *what, const struct payment_provider *provider,
+		    const char *payment_method, bool release_on_decline, struct booking_payment *out);
+
+/* What became of money that moved. */
+enum booking_settled {
+	SETTLED_CONFIRMED,
+	SETTLED_REVIVED,     /* paid after the hold ran out; its seats were free and are sold */
+	SETTLED_ALREADY,     /* confirmed by this payment before */
+	SETTLED_REFUNDED,    /* the seats were gone, or another payment had paid: given back */
+	SETTLED_REPLAY,      /* the webhook event had been handled before */
+};
+
+/* What a settled payment was for. */
+struct booking_paid_charge {
+	long long payment_id;
+	long long booking_id;
+	long long amount_cents;
+	const char *currency;
+	const char *provider_ref;        /* the charge at the gateway */
+	const struct payment_event_record *event;   /* the webhook that told us, or NULL */
+};
+
+/* Money moved for an attempt: confirm its booking (the one confirm transaction, whoever calls
+ * first), or give the money back when the seats are gone or another payment had paid. A
+ * refund that fails leaves the payment "succeeded" for the sweep's orphan pass to retry. */
+NEOERR *booking_settle_paid(const struct config *cfg, struct db *db, struct arena *a,
+			    const struct payment_provider *provider, const struct booking_paid_charge *paid,
+			    enum booking_settled *out);
 
 /* Confirm a paid booking (db_bookings_confirm), retrying lock conflicts and a lost connection
  * harder than a hold: money has moved. */
 NEOERR *booking_confirm(struct db *db, struct arena *a, long long booking_id,
 			       const struct confirm_payment *paid, enum confirm_outcome *out);
 struct confirm_payment;
+
+/* Give back `amount_cents` of payment `payment_id` (charge `provider_ref` at `provider`) once
+ * per `key`: recorded in refunds before the gateway is asked, so asking twice refunds once. */
+NEOERR *booking_refund(const struct config *cfg, struct db *db, struct arena *a,
+		       const struct payment_provider *provider, long long payment_id, long long booking_id,
+		       const char *provider_ref, long long amount_cents, const char *currency,
+		       const char *key, const char *reason);
 
 /* The idempotency key of payment attempt `payment_id`: a network retry of this attempt (or
  * its replay by the sweep) is one charge, while a new attempt after a decline (another card)

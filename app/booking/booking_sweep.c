@@ -3,114 +3,169 @@
  * for `boxoffice sweep` and the pool master's periodic sweep. */
 #include <string.h>
 #include "booking/booking.h"
+#include "booking/booking_checkout.h"
 #include "booking/booking_sweep.h"
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "db/db_expiry.h"
+#include "db/db_payments.h"
 #include "payments/payments.h"
 
-NEOERR *booking_refund_orphans(struct db *db, long *refunded)
+NEOERR *booking_settle_orphans(const struct config *cfg, struct db *db, long *refunded, long *confirmed)
 {
 	struct arena *a = arena_new();
 	struct orphan_payment *orphans;
 	int n = 0;
-	*refunded = 0;
+	*refunded = *confirmed = 0;
 	NEOERR *err = db_payments_orphans(db, a, &orphans, &n);
 	for (int i = 0; err == STATUS_OK && i < n; i++) {
-		const struct payment_provider *provider = payments_provider(orphans[i].provider);
+		const struct orphan_payment *o = &orphans[i];
+		const struct payment_provider *provider = payments_provider(o->provider);
 		if (provider == NULL) {
-			log_error("payment %lld: unknown provider '%s'; cannot refund", orphans[i].payment_id,
-				  orphans[i].provider);
+			log_error("payment %lld: unknown provider '%s'; cannot refund", o->payment_id, o->provider);
 			continue;
 		}
-		err = provider->refund(a, orphans[i].provider_ref, orphans[i].amount_cents,
-				       arena_printf(a, "payment-%lld-refund", orphans[i].payment_id));
-		if (err == STATUS_OK)
-			err = db_payments_finish(db, orphans[i].payment_id, "refunded", orphans[i].provider_ref,
-						 "booking ended before it was confirmed");
-		if (err == STATUS_OK) {
+		/* A hold that merely ran out gets its very seats back if they are still free; else
+		 * (or for a booking given up) the money goes back. */
+		struct booking_paid_charge money = { o->payment_id, o->booking_id, o->amount_cents,
+						     o->currency, o->provider_ref, NULL };
+		enum booking_settled settled;
+		err = booking_settle_paid(cfg, db, a, provider, &money, &settled);
+		if (err != STATUS_OK)
+			break;
+		if (settled == SETTLED_REFUNDED) {
 			log_info("refunded payment %lld of booking %lld (not confirmed in time)",
-				 orphans[i].payment_id, orphans[i].booking_id);
+				 o->payment_id, o->booking_id);
 			(*refunded)++;
+		} else {
+			log_info("payment %lld of booking %lld came after its hold ran out: the same seats "
+				 "were free, booking confirmed", o->payment_id, o->booking_id);
+			(*confirmed)++;
 		}
 	}
 	arena_destroy(a);
 	return nerr_pass(err);
 }
 
-/* One stale attempt: replay its charge under the same idempotency key (the provider answers
- * what happened to the original, charging nothing twice), then finish what its worker did
- * not — confirm the booking if the money moved and the hold is intact, else give it back. */
-static NEOERR *booking_reconcile_one(struct db *db, struct arena *a, const struct pending_payment *p,
-				     const char **what)
+/* An attempt is not decided yet: ask again in a later sweep. */
+#define UNDECIDED NULL
+
+/* A direct charge whose worker died mid-charge: what the gateway's record says of it. */
+static NEOERR *reconcile_charge(const struct config *cfg, struct db *db, struct arena *a,
+				const struct payment_provider *provider, const struct payment_record *p,
+				const char **what)
 {
-	const struct payment_provider *provider = payments_provider(p->provider);
-	if (provider == NULL || p->payment_method == NULL) {
-		*what = "cannot be replayed (unknown provider or no payment method recorded): check it by hand";
+	if (provider->charge_lookup == NULL || p->payment_method == NULL) {
+		*what = "cannot be looked up (no payment method recorded): check it by hand";
 		return nerr_pass(db_payments_finish(db, p->payment_id, "failed", NULL,
 						    "worker died mid-charge; not replayable"));
 	}
+	const char *key = booking_charge_key(a, p->booking_id, p->payment_id);
 	struct payment_charge charge = {
-		.amount_cents = p->amount_cents,
-		.currency = p->currency,
-		.payment_method = p->payment_method,
-		.idempotency_key = booking_charge_key(a, p->booking_id, p->payment_id),
+		.amount_cents = p->amount_cents, .currency = p->currency,
+		.payment_method = p->payment_method, .idempotency_key = key, .attempt = key,
 		.description = arena_printf(a, "Booking %s", p->booking_code),
 	};
 	struct payment_result paid;
-	NEOERR *err = provider->charge(a, &charge, &paid);
+	bool found = false;
+	NEOERR *err = provider->charge_lookup(cfg, a, &charge, &paid, &found);
 	if (err != STATUS_OK)
-		return nerr_pass(err);             /* the provider is unreachable: next sweep */
+		return nerr_pass(err);             /* unreachable or undecided: next sweep */
+	if (!found) {
+		/* Nothing at the gateway: the call never got there. Its search may lag behind a
+		 * charge by a little, so only an old attempt is given up. */
+		if (p->age_seconds < 600) {
+			*what = UNDECIDED;
+			return nerr_pass(db_payments_touch(db, p->payment_id));
+		}
+		*what = "never reached the gateway: nothing was charged";
+		return nerr_pass(db_payments_finish(db, p->payment_id, "failed", NULL,
+						    "worker died before the gateway had the charge"));
+	}
 	if (paid.outcome != PAYMENT_SUCCEEDED) {
 		*what = "was declined";
 		return nerr_pass(db_payments_finish(db, p->payment_id, "declined", paid.provider_ref,
 						    paid.message));
 	}
-	enum confirm_outcome confirmed = CONFIRM_LOST;
-	if (strcmp(p->booking_status, "pending") == 0 || strcmp(p->booking_status, "confirmed") == 0) {
-		struct confirm_payment record = { p->payment_id, paid.provider_ref };
-		err = booking_confirm(db, a, p->booking_id, &record, &confirmed);
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-		if (confirmed == CONFIRM_OK) {
-			*what = "had succeeded: booking confirmed";
-			return STATUS_OK;
-		}
-	} else {
-		err = db_payments_finish(db, p->payment_id, "succeeded", paid.provider_ref, NULL);
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-	}
-	/* Paid, but the hold is gone (or another attempt paid for it): give the money back. */
-	err = provider->refund(a, paid.provider_ref, p->amount_cents,
-			       arena_printf(a, "payment-%lld-refund", p->payment_id));
-	if (err == STATUS_OK)
-		err = db_payments_finish(db, p->payment_id, "refunded", paid.provider_ref,
-					 confirmed == CONFIRM_ALREADY ? "booking already paid by another attempt"
-								      : "booking ended before the payment was settled");
-	*what = "had succeeded for a booking that ended: refunded";
+	struct booking_paid_charge money = { p->payment_id, p->booking_id, p->amount_cents, p->currency,
+					     paid.provider_ref, NULL };
+	enum booking_settled settled;
+	err = booking_settle_paid(cfg, db, a, provider, &money, &settled);
+	*what = settled == SETTLED_REFUNDED ? "had succeeded for a booking that ended: refunded"
+	      : settled == SETTLED_REVIVED ? "had succeeded after the hold ran out: the same seats were free, booking confirmed"
+					   : "had succeeded: booking confirmed";
 	return nerr_pass(err);
 }
 
-NEOERR *booking_reconcile_pending(struct db *db, long *settled)
+/* A hosted checkout whose webhook may have been lost, or whose shopper never came back. */
+static NEOERR *reconcile_checkout(const struct config *cfg, struct db *db, struct arena *a,
+				  const struct payment_record *p, const char **what)
+{
+	if (p->session_id == NULL) {
+		/* The gateway's answer was lost before the checkout was recorded: nobody was sent
+		 * there, so nobody can have paid. */
+		*what = "never opened at the gateway: closed";
+		bool replay;
+		return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed",
+						    "the checkout was never opened", false, NULL, &replay));
+	}
+	enum checkout_result result;
+	const char *message;
+	NEOERR *err = booking_checkout_settle(cfg, db, a, p, &result, &message);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	static const char *const WHAT[] = {
+		[RESULT_CONFIRMED] = "had been paid: booking confirmed",
+		[RESULT_REVIVED] = "had been paid after the hold ran out: the same seats were free, booking confirmed",
+		[RESULT_REFUNDED] = "had been paid for a booking that ended: refunded",
+		[RESULT_PROCESSING] = NULL,
+		[RESULT_OPEN] = NULL,
+		[RESULT_FAILED] = "had failed: the hold was released",
+		[RESULT_EXPIRED] = "lapsed unpaid: the hold was released",
+	};
+	*what = WHAT[result];
+	if (*what == UNDECIDED)
+		return nerr_pass(db_payments_touch(db, p->payment_id));
+	return STATUS_OK;
+}
+
+NEOERR *booking_reconcile_pending(const struct config *cfg, struct db *db, long *settled)
 {
 	struct arena *a = arena_new();
-	struct pending_payment *pending;
+	struct payment_record *pending;
 	int n = 0;
 	*settled = 0;
-	NEOERR *err = db_payments_stale_pending(db, a, &pending, &n);
-	for (int i = 0; err == STATUS_OK && i < n; i++) {
-		const char *what = "";
-		err = booking_reconcile_one(db, a, &pending[i], &what);
-		if (err == STATUS_OK) {
-			log_info("payment %lld of booking %lld, left pending by a worker that died, %s",
-				 pending[i].payment_id, pending[i].booking_id, what);
+	NEOERR *first = db_payments_unsettled(db, a, 100, &pending, &n);
+	for (int i = 0; first == STATUS_OK && i < n; i++) {
+		const struct payment_record *p = &pending[i];
+		const struct payment_provider *provider = payments_provider(p->provider);
+		const char *what = UNDECIDED;
+		NEOERR *err;
+		if (provider == NULL) {
+			what = "cannot be looked up (unknown provider): check it by hand";
+			err = db_payments_finish(db, p->payment_id, "failed", NULL, "unknown provider");
+		} else if (p->session_id || (p->payment_method && strcmp(p->payment_method, "checkout") == 0)) {
+			err = reconcile_checkout(cfg, db, a, p, &what);
+		} else {
+			err = reconcile_charge(cfg, db, a, provider, p, &what);
+		}
+		if (err != STATUS_OK) {
+			/* One gateway not answering must not stop the others: the next sweep asks again. */
+			log_error("payment %lld of booking %lld: %s", p->payment_id, p->booking_id,
+				  errors_message(err));
+			NEOERR *touch = db_payments_touch(db, p->payment_id);
+			nerr_ignore(&touch);
+			nerr_ignore(&err);
+			continue;
+		}
+		if (what != UNDECIDED) {
+			log_info("payment %lld of booking %lld, left pending, %s", p->payment_id, p->booking_id, what);
 			(*settled)++;
 		}
 	}
 	arena_destroy(a);
-	return nerr_pass(err);
+	return nerr_pass(first);
 }
 
 /* Expire every overdue hold, a batch per transaction, each retried on lock conflicts. */
@@ -148,19 +203,22 @@ static void booking_sweep_keep(NEOERR **first, NEOERR *err, const char *pass)
 	nerr_ignore(&err);
 }
 
-NEOERR *booking_sweep(struct db *db, int grace_seconds, struct booking_sweep_counts *out)
+NEOERR *booking_sweep(const struct config *cfg, struct db *db, int grace_seconds,
+		      struct booking_sweep_counts *out)
 {
 	memset(out, 0, sizeof *out);
 	NEOERR *first = STATUS_OK;
 	/* First the attempts a dead worker left pending: a paid hold is confirmed, not expired. */
-	booking_sweep_keep(&first, booking_reconcile_pending(db, &out->settled),
+	booking_sweep_keep(&first, booking_reconcile_pending(cfg, db, &out->settled),
 			   "settling pending payments");
 	/* Then the holds, even when the gateway is unreachable: seats must go back on sale. */
 	booking_sweep_keep(&first, booking_sweep_expire(db, grace_seconds, &out->expired, &out->released),
 			   "expiring holds");
-	/* A charge that went through for a booking that then expired unconfirmed (its worker
-	 * died in between) is money without seats: give it back. */
-	booking_sweep_keep(&first, booking_refund_orphans(db, &out->refunded),
-			   "refunding orphaned payments");
+	/* A charge that went through for a booking that then ended unconfirmed (its worker died
+	 * in between): its seats again if they are free, else the money back. */
+	long late = 0;
+	booking_sweep_keep(&first, booking_settle_orphans(cfg, db, &out->refunded, &late),
+			   "settling payments of ended bookings");
+	out->settled += late;
 	return first;
 }

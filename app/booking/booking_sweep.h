@@ -5,6 +5,7 @@
 #define BOXOFFICE_BOOKING_SWEEP_H
 #include <ClearSilver.h>
 
+struct config;
 struct db;
 
 /* How long past expires_at a hold survives, so a payment that completes just after the
@@ -12,26 +13,31 @@ struct db;
 #define BOOKING_SWEEP_DEFAULT_GRACE 30
 
 struct booking_sweep_counts {
-	long settled;                /* pending payment attempts settled */
+	long settled;                /* pending payment attempts settled, late payments confirmed */
 	long expired;                /* bookings expired */
 	long released;               /* their tickets put back on sale */
 	long refunded;               /* charges refunded */
 };
 
-/* Settle payment attempts left pending by a worker that died mid-charge (see
- * db_payments_stale_pending): replay each charge under its idempotency key, then confirm the
- * booking if the money moved and the hold is intact, refund it if not, or record the decline.
- * Run before holds are expired, so a paid hold is confirmed rather than lost. */
-NEOERR *booking_reconcile_pending(struct db *db, long *settled);
+/* Settle payment attempts still pending (db_payments_unsettled) from the gateway's own record
+ * of them: a direct charge whose worker died mid-charge is looked up by the reference it was
+ * made with; a hosted checkout whose webhook was lost, or whose shopper never came back, is
+ * looked up (and PayPal's captured). Paid with the hold whole (or its seats free again): the
+ * booking is confirmed; paid without seats: refunded; declined or lapsed: recorded, and a
+ * checkout's hold released. What the gateway cannot decide yet waits for a later sweep. Run
+ * before holds are expired, so a paid hold is confirmed rather than lost. */
+NEOERR *booking_reconcile_pending(const struct config *cfg, struct db *db, long *settled);
 
-/* Refund charges whose booking ended unconfirmed (see db_payments_orphans); refunds are
- * idempotent per payment, so running it twice refunds once. */
-NEOERR *booking_refund_orphans(struct db *db, long *refunded);
+/* Charges that succeeded for bookings that then ended unconfirmed (see db_payments_orphans):
+ * a hold that ran out is confirmed after all when its very seats are still free, else (and for
+ * a booking given up) the charge is refunded — once per payment, however often it runs. */
+NEOERR *booking_settle_orphans(const struct config *cfg, struct db *db, long *refunded, long *confirmed);
 
 /* The whole sweep: settle pending payments, expire holds more than `grace_seconds` overdue,
- * refund orphaned charges — in that order, each pass running even when an earlier one failed
+ * settle (or refund) the charges of ended bookings — in that order, each pass running even when an earlier one failed
  * (an unreachable gateway must not keep seats off sale). Returns the first failure; later
  * ones are logged. */
-NEOERR *booking_sweep(struct db *db, int grace_seconds, struct booking_sweep_counts *out);
+NEOERR *booking_sweep(const struct config *cfg, struct db *db, int grace_seconds,
+		      struct booking_sweep_counts *out);
 
 #endif

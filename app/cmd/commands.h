@@ -19,5 +19,6 @@ extern const struct command cmd_serve;
 extern const struct command cmd_migrate;
 extern const struct command cmd_seed;
 extern const struct command cmd_sweep;
+extern const struct command cmd_payments;
 
 #endif

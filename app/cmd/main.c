@@ -1,4 +1,4 @@
-/* main: the boxoffice binary and its subcommands (serve, migrate, seed, sweep), like git.
+/* main: the boxoffice binary and its subcommands (serve, migrate, seed, sweep, payments), like git.
  * Global options come before the command; each command parses its own. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@ static const struct command *const COMMANDS[] = {
 	&cmd_migrate,
 	&cmd_seed,
 	&cmd_sweep,
+	&cmd_payments,
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
@@ -33,8 +34,10 @@ static void usage(FILE *out)
 		fprintf(out, "  %-9s %s\n", COMMANDS[i]->name, COMMANDS[i]->summary);
 	fprintf(out,
 		"\n"
-		"Environment: BOXOFFICE_CONFIG (config path), BOXOFFICE_DB_PASSWORD and\n"
-		"BOXOFFICE_SECRET_KEY (override Database.Password and Secrets.Key).\n");
+		"Environment: BOXOFFICE_CONFIG (config path); secrets that override the file:\n"
+		"BOXOFFICE_DB_PASSWORD (Database.Password), BOXOFFICE_SECRET_KEY (Secrets.Key),\n"
+		"BOXOFFICE_STRIPE_SECRET_KEY, BOXOFFICE_STRIPE_WEBHOOK_SECRET and\n"
+		"BOXOFFICE_PAYPAL_SECRET (Payments.Stripe.SecretKey, .WebhookSecret, PayPal.Secret).\n");
 }
 
 static const struct command *find_command(const char *name)

@@ -166,7 +166,7 @@ static void pool_sweep(struct pool *p)
 			_exit(1);
 		}
 		struct booking_sweep_counts n;
-		err = booking_sweep(&db, BOOKING_SWEEP_DEFAULT_GRACE, &n);
+		err = booking_sweep(p->cfg, &db, BOOKING_SWEEP_DEFAULT_GRACE, &n);
 		int status = err == STATUS_OK ? 0 : 1;
 		if (err != STATUS_OK)
 			log_error("sweep failed: %s", errors_message(err));

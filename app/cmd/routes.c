@@ -4,11 +4,14 @@
 #include "shop/booking_api.h"
 #include "shop/booking_page.h"
 #include "shop/checkout.h"
+#include "shop/checkout_gateway.h"
 #include "shop/checkout_hold.h"
+#include "shop/checkout_pay.h"
 #include "shop/checkout_seats.h"
 #include "shop/event_page.h"
 #include "shop/events.h"
 #include "shop/search.h"
+#include "webhooks/webhooks.h"
 
 const struct route ROUTES[] = {
 	{ .method = "GET", .pattern = "/", .handler = events_list_page },
@@ -22,11 +25,19 @@ const struct route ROUTES[] = {
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
 	{ .method = "POST", .pattern = "/checkout/{id}/release", .handler = checkout_release,
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}/return", .handler = checkout_return,
+	  .flags = ROUTE_NO_STORE },
+	{ .method = "GET", .pattern = "/checkout/{id}/cancel", .handler = checkout_cancel,
+	  .flags = ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_page,
 	  .flags = ROUTE_NO_STORE },
 	{ .method = "POST", .pattern = "/checkout/{id}/seats", .handler = checkout_seats_change,
 	  .flags = ROUTE_CSRF | ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/bookings/{id}", .handler = booking_page_show, .flags = ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/payments/webhook/stripe", .handler = webhooks_stripe,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
+	{ .method = "POST", .pattern = "/payments/webhook/paypal", .handler = webhooks_paypal,
+	  .flags = ROUTE_API | ROUTE_NO_STORE },
 	{ .method = "GET", .pattern = "/api/v1/events", .handler = events_list_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}", .handler = event_show_api, .flags = ROUTE_API },
 	{ .method = "GET", .pattern = "/api/v1/events/{eventId}/tickets", .handler = event_tickets_api, .flags = ROUTE_API },

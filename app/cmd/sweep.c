@@ -39,7 +39,7 @@ static int sweep_run(struct config *cfg, int argc, char **argv)
 	struct booking_sweep_counts n = { 0 };
 	NEOERR *err = db_open(&db, cfg);
 	if (err == STATUS_OK)
-		err = booking_sweep(&db, (int)grace, &n);
+		err = booking_sweep(cfg, &db, (int)grace, &n);
 	db_close(&db);
 	if (err != STATUS_OK) {
 		fprintf(stderr, "boxoffice sweep: %s\n", errors_message(err));

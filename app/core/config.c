@@ -68,6 +68,22 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	cfg->max_tickets = hdf_get_int_value(h, "Booking.MaxTickets", 8);
 	cfg->max_queue_ms = hdf_get_int_value(h, "Booking.MaxQueueMs", 250);
 	cfg->secret_key = config_secret(h, "Secrets.Key", "BOXOFFICE_SECRET_KEY");
+	cfg->payment_providers = config_string(h, "Payments.Providers", "test");
+	cfg->payments_timeout_ms = hdf_get_int_value(h, "Payments.TimeoutMs", 10000);
+	cfg->payments_connect_timeout_ms = hdf_get_int_value(h, "Payments.ConnectTimeoutMs", 3000);
+	cfg->payments_retries = hdf_get_int_value(h, "Payments.Retries", 2);
+	cfg->checkout_minutes = hdf_get_int_value(h, "Payments.CheckoutMinutes", 30);
+	cfg->stripe_secret_key = config_secret(h, "Payments.Stripe.SecretKey", "BOXOFFICE_STRIPE_SECRET_KEY");
+	cfg->stripe_webhook_secrets = config_secret(h, "Payments.Stripe.WebhookSecret",
+						    "BOXOFFICE_STRIPE_WEBHOOK_SECRET");
+	cfg->stripe_base_url = config_string(h, "Payments.Stripe.BaseURL", "https://api.stripe.com");
+	cfg->stripe_checkout_origin = config_string(h, "Payments.Stripe.CheckoutOrigin", "https://checkout.stripe.com");
+	cfg->stripe_webhook_tolerance = hdf_get_int_value(h, "Payments.Stripe.WebhookTolerance", 300);
+	cfg->paypal_client_id = config_string(h, "Payments.PayPal.ClientId", "");
+	cfg->paypal_secret = config_secret(h, "Payments.PayPal.Secret", "BOXOFFICE_PAYPAL_SECRET");
+	cfg->paypal_webhook_id = config_string(h, "Payments.PayPal.WebhookId", "");
+	cfg->paypal_base_url = config_string(h, "Payments.PayPal.BaseURL", "https://api-m.sandbox.paypal.com");
+	cfg->paypal_checkout_origin = config_string(h, "Payments.PayPal.CheckoutOrigin", "https://www.sandbox.paypal.com");
 
 	if (cfg->workers < 1 || cfg->workers > 512)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.Workers must be 1..512", path);
@@ -77,6 +93,17 @@ NEOERR *config_load(struct config *cfg, const char *path)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxTickets must be 1..50", path);
 	if (cfg->max_queue_ms < 0 || cfg->max_queue_ms > 60000)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Booking.MaxQueueMs must be 0..60000", path);
+	if (cfg->payments_timeout_ms < 100 || cfg->payments_timeout_ms > 120000 ||
+	    cfg->payments_connect_timeout_ms < 10 || cfg->payments_connect_timeout_ms > cfg->payments_timeout_ms)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.TimeoutMs must be 100..120000 and "
+				  "Payments.ConnectTimeoutMs 10..TimeoutMs", path);
+	if (cfg->payments_retries < 0 || cfg->payments_retries > 5)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.Retries must be 0..5", path);
+	if (cfg->checkout_minutes < 30 || cfg->checkout_minutes > 24 * 60)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.CheckoutMinutes must be 30..1440 "
+				  "(Stripe's Checkout Sessions last 30 minutes to 24 hours)", path);
+	if (cfg->stripe_webhook_tolerance < 1 || cfg->stripe_webhook_tolerance > 3600)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.Stripe.WebhookTolerance must be 1..3600", path);
 	if (cfg->max_requests < 0)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.MaxRequests must be >= 0", path);
 	if (cfg->db_socket && *cfg->db_socket == '\0') {
@@ -96,7 +123,10 @@ void config_free(struct config *cfg)
 		&cfg->path, &cfg->site_url, &cfg->site_name, &cfg->listen, &cfg->template_dir,
 		&cfg->sql_dir, &cfg->pid_file, &cfg->log_file, &cfg->db_host, &cfg->db_socket,
 		&cfg->db_user, &cfg->db_password, &cfg->db_name, &cfg->memcached_servers,
-		&cfg->secret_key,
+		&cfg->secret_key, &cfg->payment_providers, &cfg->stripe_secret_key,
+		&cfg->stripe_webhook_secrets, &cfg->stripe_base_url, &cfg->paypal_client_id,
+		&cfg->paypal_secret, &cfg->paypal_webhook_id, &cfg->paypal_base_url,
+		&cfg->stripe_checkout_origin, &cfg->paypal_checkout_origin,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		free(*strings[i]);

@@ -34,6 +34,27 @@ struct config {
 	int hold_seconds;         /* Booking.HoldMinutes * 60 (default 10 minutes) */
 	int max_tickets;          /* Booking.MaxTickets per booking (default 8) */
 	int max_queue_ms;         /* Booking.MaxQueueMs: shed bookings queued longer (250; 0 = never) */
+	/* Payments */
+	char *payment_providers;  /* Payments.Providers: what shoppers may pay with, comma-separated
+				   * of stripe, paypal, test (default "test": no gateway) */
+	int payments_timeout_ms;  /* Payments.TimeoutMs: one gateway call, all in (10000) */
+	int payments_connect_timeout_ms;  /* Payments.ConnectTimeoutMs (3000) */
+	int payments_retries;     /* Payments.Retries: more tries of a call that got no answer, a
+				   * 429 or a 5xx, under the same idempotency key (2) */
+	int checkout_minutes;     /* Payments.CheckoutMinutes: how long a shopper may stay on the
+				   * gateway's page; the hold is extended to match (30, Stripe's least) */
+	char *stripe_secret_key;  /* Payments.Stripe.SecretKey, or env BOXOFFICE_STRIPE_SECRET_KEY */
+	char *stripe_webhook_secrets; /* Payments.Stripe.WebhookSecret, comma-separated while
+				   * rotating, or env BOXOFFICE_STRIPE_WEBHOOK_SECRET */
+	char *stripe_base_url;    /* Payments.Stripe.BaseURL (https://api.stripe.com) */
+	char *stripe_checkout_origin; /* Payments.Stripe.CheckoutOrigin: where its hosted page is
+				   * (https://checkout.stripe.com), for the pages' form-action */
+	int stripe_webhook_tolerance; /* Payments.Stripe.WebhookTolerance seconds (300) */
+	char *paypal_client_id;   /* Payments.PayPal.ClientId */
+	char *paypal_secret;      /* Payments.PayPal.Secret, or env BOXOFFICE_PAYPAL_SECRET */
+	char *paypal_webhook_id;  /* Payments.PayPal.WebhookId */
+	char *paypal_base_url;    /* Payments.PayPal.BaseURL (https://api-m.sandbox.paypal.com) */
+	char *paypal_checkout_origin; /* Payments.PayPal.CheckoutOrigin (https://www.sandbox.paypal.com) */
 	/* Secrets */
 	char *secret_key;         /* Secrets.Key, or env BOXOFFICE_SECRET_KEY: CSRF and link HMACs */
 };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <mysqld_error.h>
 #include <sodium.h>
 #include "core/arena.h"
 #include "core/buf.h"
@@ -331,16 +332,105 @@ static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long boo
 	return nerr_pass(err);
 }
 
-/* Inside the confirm transaction: the payment on record, then sold and issued, or found lost
- * (released). *out is read by the caller only once the commit succeeded. */
+static const char SQL_EVENT_INSERT[] =
+	"INSERT INTO payment_events (provider, event_id, event_type, payment_id, outcome)"
+	" VALUES (?, ?, ?, ?, ?)";
+
+NEOERR *db_payment_event_insert(struct db *db, const struct payment_event_record *e,
+				long long payment_id, bool *fresh)
+{
+	*fresh = true;
+	NEOERR *err = db_exec(db, NULL, NULL, SQL_EVENT_INSERT, "sssis", e->provider, e->event_id,
+			      e->type, payment_id, e->outcome);
+	if (err != STATUS_OK && db_errno(db) == ER_DUP_ENTRY) {
+		nerr_ignore(&err);
+		*fresh = false;
+	}
+	return nerr_pass(err);
+}
+
+static const char SQL_LOCK_PAYMENT[] =
+	"SELECT status FROM payments WHERE payment_id = ? FOR UPDATE";
+/* The seats a hold that ran out had: those it still holds, and those the sweep gave back. */
+static const char SQL_HOLD_SEATS[] =
+	"SELECT ticket_id FROM tickets WHERE booking_id = ? AND status = 'reserved'"
+	" UNION SELECT ticket_id FROM booking_released_tickets WHERE booking_id = ?"
+	" ORDER BY ticket_id";
+static const char SQL_RETAKE_TICKET[] =
+	"UPDATE tickets SET status = 'reserved', booking_id = ?, hold_expires_at = UTC_TIMESTAMP()"
+	" WHERE ticket_id = ?";
+
+/* A payment that landed after its hold ran out: take the hold's very seats again, each in
+ * ticket_id order, if every one is free — available, or held by a hold that has itself run
+ * out, as a new hold would take it — and together they still cost the booking's total. */
+static NEOERR *confirm_retake(struct db *db, struct arena *a, long long booking_id,
+			      long long count, long long total, bool *taken)
+{
+	*taken = false;
+	struct db_result ids, t;
+	NEOERR *err = db_exec(db, a, &ids, SQL_HOLD_SEATS, "ii", booking_id, booking_id);
+	if (err != STATUS_OK || ids.nrows == 0 || ids.nrows != count)
+		return nerr_pass(err);
+	struct sql_builder *sb = sql_new(a);
+	sql_add(sb, "SELECT ticket_id, status, price_cents, booking_id <=> ?,"
+		    " hold_expires_at < UTC_TIMESTAMP() FROM tickets WHERE ticket_id IN (");
+	sql_int(sb, booking_id);
+	long long cents = 0;
+	for (int i = 0; i < ids.nrows && i < SQL_BUILDER_MAX_PARAMS - 2; i++) {
+		sql_add(sb, i ? ",?" : "?");
+		sql_int(sb, ll(db_cell(&ids, i, 0)));
+	}
+	sql_add(sb, ") ORDER BY ticket_id FOR UPDATE");
+	err = sql_exec(sb, db, a, &t);
+	if (err != STATUS_OK || t.nrows != ids.nrows)
+		return nerr_pass(err);
+	for (int i = 0; i < t.nrows; i++) {
+		const char *status = db_cell(&t, i, 1);
+		bool free_now = strcmp(status, "available") == 0 ||
+				(strcmp(status, "reserved") == 0 &&
+				 (ll(db_cell(&t, i, 3)) == 1 || ll(db_cell(&t, i, 4)) == 1));
+		if (!free_now)
+			return STATUS_OK;
+		cents += ll(db_cell(&t, i, 2));
+	}
+	if (cents != total)
+		return STATUS_OK;
+	for (int i = 0; err == STATUS_OK && i < t.nrows; i++)
+		err = db_exec(db, a, NULL, SQL_RETAKE_TICKET, "ii", booking_id, ll(db_cell(&t, i, 0)));
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, "DELETE FROM booking_released_tickets WHERE booking_id = ?",
+			      "i", booking_id);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, "UPDATE bookings SET late_payment = 1 WHERE booking_id = ?",
+			      "i", booking_id);
+	*taken = err == STATUS_OK;
+	return nerr_pass(err);
+}
+
+/* Inside the confirm transaction: the event and the payment on record, then sold and issued,
+ * or found lost (released). *out is read by the caller only once the commit succeeded. */
 static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_id,
 			      const struct confirm_payment *paid, enum confirm_outcome *out)
 {
 	NEOERR *err;
+	bool paid_before = false;
 	/* The payment row first, before the booking and its tickets: nothing else locks an
 	 * existing payment row and then waits for a booking, so this cannot deadlock, and the
 	 * money that moved is on record whatever the booking turns out to be. */
 	if (paid) {
+		if (paid->event) {
+			bool fresh;
+			err = db_payment_event_insert(db, paid->event, paid->payment_id, &fresh);
+			if (err != STATUS_OK || !fresh) {
+				*out = CONFIRM_REPLAY;
+				return nerr_pass(err);
+			}
+		}
+		struct db_result p;
+		err = db_exec(db, a, &p, SQL_LOCK_PAYMENT, "i", paid->payment_id);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		paid_before = p.nrows && strcmp(db_cell(&p, 0, 0), "succeeded") == 0;
 		err = db_exec(db, a, NULL, SQL_PAYMENT_FINISH, "sssi", "succeeded", paid->provider_ref,
 			      NULL, paid->payment_id);
 		if (err != STATUS_OK)
@@ -352,7 +442,9 @@ static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_
 		return nerr_pass(err);
 	const char *status = b.nrows ? db_cell(&b, 0, 0) : "missing";
 	if (strcmp(status, "confirmed") == 0) {
-		*out = CONFIRM_ALREADY;    /* the commit keeps the payment's record */
+		/* Confirmed by this very payment before (the commit keeps the event's record), or
+		 * by another one, whose money stays: this one goes back. */
+		*out = paid && !paid_before ? CONFIRM_DUPLICATE : CONFIRM_ALREADY;
 		return STATUS_OK;
 	}
 	err = db_exec(db, a, &t, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
@@ -367,18 +459,33 @@ static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_
 	/* A hold past its expiry can lose some of its seats to a new buyer (the hold transaction
 	 * takes expired seats) and keep the others: it then holds fewer tickets than it counts,
 	 * and usually less money than its total (not for free seats, hence the count). */
-	if (intact && (t.nrows != ll(db_cell(&b, 0, 2)) || held_cents != ll(db_cell(&b, 0, 1))))
+	long long count = b.nrows ? ll(db_cell(&b, 0, 2)) : 0, total = b.nrows ? ll(db_cell(&b, 0, 1)) : 0;
+	if (intact && (t.nrows != count || held_cents != total))
 		intact = false;
+	*out = CONFIRM_OK;
+	if (!intact && paid && (strcmp(status, "pending") == 0 || strcmp(status, "expired") == 0)) {
+		bool taken = false;
+		err = confirm_retake(db, a, booking_id, count, total, &taken);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (taken) {
+			err = db_exec(db, a, &t, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
+			if (err != STATUS_OK)
+				return nerr_pass(err);
+			intact = true;
+			*out = CONFIRM_REVIVED;
+		}
+	}
 	if (!intact) {
 		/* Paid too late: some seat went to someone else. Nothing is sold; what is still
 		 * ours goes back on sale, and the caller refunds. */
 		*out = CONFIRM_LOST;
 		err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
-		if (err == STATUS_OK)
+		/* A hold still pending failed now; one that had ended (expired, released) says so. */
+		if (err == STATUS_OK && strcmp(status, "pending") == 0)
 			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "failed", "failed", booking_id);
 		return nerr_pass(err);
 	}
-	*out = CONFIRM_OK;
 	err = db_exec(db, a, NULL, SQL_SELL_TICKETS, "i", booking_id);
 	if (err == STATUS_OK)
 		err = confirm_issue_items(db, a, booking_id, &t);
@@ -396,21 +503,30 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 	return nerr_pass(db_end(db, confirm_locked(db, a, booking_id, paid, out)));
 }
 
+NEOERR *db_bookings_release_locked(struct db *db, struct arena *a, long long booking_id,
+				   const char *new_status, bool *released)
+{
+	struct db_result b;
+	*released = false;
+	NEOERR *err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
+	if (err != STATUS_OK || b.nrows == 0 || strcmp(db_cell(&b, 0, 0), "pending") != 0)
+		return nerr_pass(err);
+	err = db_exec(db, a, NULL, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", new_status, new_status, booking_id);
+	*released = err == STATUS_OK;
+	return nerr_pass(err);
+}
+
 NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status)
 {
 	struct arena *a = arena_new();
-	struct db_result b;
+	bool released;
 	NEOERR *err = db_begin(db);
 	if (err == STATUS_OK)
-		err = db_exec(db, a, &b, SQL_LOCK_BOOKING, "i", booking_id);
-	if (err == STATUS_OK && b.nrows && strcmp(db_cell(&b, 0, 0), "pending") == 0) {
-		err = db_exec(db, a, NULL, SQL_LOCK_BOOKING_TICKETS, "i", booking_id);
-		if (err == STATUS_OK)
-			err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
-		if (err == STATUS_OK)
-			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", new_status, new_status, booking_id);
-	}
-	err = db_end(db, err);
+		err = db_end(db, db_bookings_release_locked(db, a, booking_id, new_status, &released));
 	arena_destroy(a);
 	return nerr_pass(err);
 }
@@ -420,7 +536,8 @@ static const char SQL_LOAD_BOOKING[] =
 	" b.currency, DATE_FORMAT(b.expires_at, '%Y-%m-%dT%H:%i:%sZ'),"
 	" DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'), b.buyer_name, b.buyer_email,"
 	" COALESCE(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), b.expires_at), 0),"
-	" e.name, v.name, v.city, v.timezone, " SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET
+	" e.name, v.name, v.city, v.timezone, " SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET ","
+	" b.late_payment"
 	" FROM bookings b JOIN events e ON e.event_id = b.event_id JOIN venues v ON v.venue_id = e.venue_id"
 	" WHERE b.booking_id = ? AND b.access_token_hash = ?";
 static const char SQL_SET_BUYER[] =
@@ -463,6 +580,7 @@ NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 	out->venue_timezone = db_cell(&r, 0, 14);
 	out->starts_at_local = db_cell(&r, 0, 15);
 	out->utc_offset_minutes = (int)ll(db_cell(&r, 0, 16));
+	out->late_payment = ll(db_cell(&r, 0, 17)) == 1;
 	err = db_exec(db, a, &r, SQL_LOAD_TICKETS, "ii", booking_id, booking_id);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
@@ -477,11 +595,13 @@ NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
 	return STATUS_OK;
 }
 
-/* An attempt still 'pending' after two minutes belongs to a worker that died mid-charge;
- * it no longer blocks a new one (the test provider's charges are idempotent per attempt). */
+/* A direct charge still 'pending' after two minutes belongs to a worker that died mid-charge;
+ * it no longer blocks a new one (charges are idempotent per attempt). A hosted checkout is in
+ * flight as long as the gateway may still take its payment. */
 static const char SQL_PAYMENT_IN_FLIGHT[] =
 	"SELECT COUNT(*) FROM payments WHERE booking_id = ? AND (status = 'succeeded'"
-	" OR (status = 'pending' AND created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND))";
+	" OR (status = 'pending' AND (created_at > UTC_TIMESTAMP() - INTERVAL 120 SECOND"
+	"     OR checkout_expires_at > UTC_TIMESTAMP())))";
 
 NEOERR *db_payments_in_flight(struct db *db, long long booking_id, bool *in_flight)
 {
@@ -553,7 +673,7 @@ NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *stat
 }
 
 static const char SQL_ORPHAN_PAYMENTS[] =
-	"SELECT p.payment_id, p.booking_id, p.provider, p.provider_ref, p.amount_cents"
+	"SELECT p.payment_id, p.booking_id, p.provider, p.provider_ref, p.amount_cents, p.currency"
 	" FROM payments p JOIN bookings b ON b.booking_id = p.booking_id"
 	" WHERE p.status = 'succeeded' AND b.payment_status IN ('expired', 'failed', 'cancelled')"
 	"   AND p.updated_at < UTC_TIMESTAMP() - INTERVAL 60 SECOND"
@@ -569,28 +689,6 @@ NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_paymen
 	*out = arena_zalloc(a, sizeof(struct orphan_payment) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
 		(*out)[i] = (struct orphan_payment){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
-			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)) };
-	return STATUS_OK;
-}
-
-static const char SQL_STALE_PENDING_PAYMENTS[] =
-	"SELECT p.payment_id, p.booking_id, p.provider, p.payment_method, p.amount_cents, p.currency,"
-	" b.booking_code, b.payment_status"
-	" FROM payments p JOIN bookings b ON b.booking_id = p.booking_id"
-	" WHERE p.status = 'pending' AND p.created_at < UTC_TIMESTAMP() - INTERVAL 60 SECOND"
-	" ORDER BY p.payment_id LIMIT 100";
-
-NEOERR *db_payments_stale_pending(struct db *db, struct arena *a, struct pending_payment **out, int *n)
-{
-	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_STALE_PENDING_PAYMENTS, "");
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	*n = r.nrows;
-	*out = arena_zalloc(a, sizeof(struct pending_payment) * (size_t)(r.nrows + 1));
-	for (int i = 0; i < r.nrows; i++)
-		(*out)[i] = (struct pending_payment){ ll(db_cell(&r, i, 0)), ll(db_cell(&r, i, 1)),
-			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)), db_cell(&r, i, 5),
-			db_cell(&r, i, 6), db_cell(&r, i, 7) };
+			db_cell(&r, i, 2), db_cell(&r, i, 3), ll(db_cell(&r, i, 4)), db_cell(&r, i, 5) };
 	return STATUS_OK;
 }

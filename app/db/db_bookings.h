@@ -60,23 +60,52 @@ struct hold_result {
 NEOERR *db_bookings_hold(struct db *db, struct arena *a, const struct hold_request *rq,
 			 struct hold_result *out);
 
-enum confirm_outcome { CONFIRM_OK, CONFIRM_ALREADY, CONFIRM_LOST };
+enum confirm_outcome {
+	CONFIRM_OK,
+	CONFIRM_REVIVED,     /* paid after the hold ran out, and its very seats were still free:
+			      * taken again and sold */
+	CONFIRM_ALREADY,     /* this payment had confirmed it before: nothing to do */
+	CONFIRM_DUPLICATE,   /* another payment confirmed it: the caller refunds this one */
+	CONFIRM_LOST,        /* the hold is gone and its seats are not all free: refund */
+	CONFIRM_REPLAY,      /* the webhook event was recorded before: nothing was done */
+};
+
+/* A webhook event, recorded in the transaction of its effect (payment_events): a second
+ * delivery finds its row and changes nothing. */
+struct payment_event_record {
+	const char *provider;
+	const char *event_id;
+	const char *type;
+	const char *outcome;             /* what it did, for the record: "confirmed", ... */
+};
 
 /* The charge that paid for a booking, recorded as succeeded in the confirm transaction. */
 struct confirm_payment {
 	long long payment_id;
 	const char *provider_ref;
+	const struct payment_event_record *event;   /* the webhook that told us, or NULL */
 };
 
 /* Paid: tickets sold, booking confirmed, e-ticket items issued, and the payment attempt
- * `paid` (when not NULL) marked succeeded — all in one transaction. CONFIRM_LOST when the
- * hold was lost (expired and taken): the booking is failed, its remaining seats released,
- * the payment still marked succeeded, and the caller must refund. */
+ * `paid` (when not NULL) marked succeeded — all in one transaction that locks the payment
+ * row, then the booking, then its tickets, so whichever of the webhook, the return page and
+ * the sweep comes first confirms and the others find CONFIRM_ALREADY. A hold that ran out is
+ * taken again when every one of its seats is still free (CONFIRM_REVIVED); when not
+ * (CONFIRM_LOST) the booking is failed, what it still held released, the payment still marked
+ * succeeded, and the caller must refund. */
 NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id,
 			    const struct confirm_payment *paid, enum confirm_outcome *out);
+/* Record a webhook event inside the transaction that is open: false in *fresh when it had
+ * been recorded before (a replay). */
+NEOERR *db_payment_event_insert(struct db *db, const struct payment_event_record *e,
+				long long payment_id, bool *fresh);
 
 /* Release a pending booking's seats now (declined payment, shopper gave up). */
 NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status);
+/* The same inside a transaction the caller has open: lock the booking, then its tickets.
+ * *released false when it was not pending (nothing changed). */
+NEOERR *db_bookings_release_locked(struct db *db, struct arena *a, long long booking_id,
+				   const char *new_status, bool *released);
 
 struct booking_view {
 	long long booking_id;
@@ -96,6 +125,7 @@ struct booking_view {
 	const char *venue_timezone;
 	const char *starts_at_local;     /* venue-local "YYYY-MM-DD HH:MM:SS" */
 	int utc_offset_minutes;
+	bool late_payment;               /* confirmed by a payment that came after the hold ran out */
 	struct held_ticket *tickets;
 	int ntickets;
 	const char **ticket_codes;       /* per ticket when confirmed, else NULL entries */
@@ -147,22 +177,8 @@ struct orphan_payment {
 	const char *provider;
 	const char *provider_ref;
 	long long amount_cents;
+	const char *currency;
 };
 NEOERR *db_payments_orphans(struct db *db, struct arena *a, struct orphan_payment **out, int *n);
 
-/* Attempts still pending a minute after they began: their worker died between recording the
- * attempt and settling it, so nobody knows whether money moved (booking_reconcile_pending).
- * A minute is far beyond any live charge (the gateway timeout), and well inside the two
- * minutes after which a new attempt for the same booking may be claimed. */
-struct pending_payment {
-	long long payment_id;
-	long long booking_id;
-	const char *provider;
-	const char *payment_method;      /* NULL for attempts recorded before sql/0008 */
-	long long amount_cents;
-	const char *currency;
-	const char *booking_code;
-	const char *booking_status;
-};
-NEOERR *db_payments_stale_pending(struct db *db, struct arena *a, struct pending_payment **out, int *n);
 #endif

@@ -55,7 +55,16 @@ static NEOERR *expiry_release(struct db *db, struct arena *a, const struct db_re
 			"FOR UPDATE",
 			"s", expiry_id_list(a, &tickets));
 	/* Only tickets still reserved by that booking: one that changed hands meanwhile
-	 * belongs to someone else now. */
+	 * belongs to someone else now. They are written down first, so a payment that lands
+	 * after the hold ran out can take the very same seats again if they are still free. */
+	if (err == STATUS_OK && tickets.nrows > 0)
+		err = db_exec(db, a, NULL,
+			"INSERT IGNORE INTO booking_released_tickets (booking_id, ticket_id) "
+			"SELECT t.booking_id, t.ticket_id "
+			"FROM JSON_TABLE(?, '$[*]' COLUMNS (booking_id BIGINT UNSIGNED PATH '$')) AS b "
+			"STRAIGHT_JOIN tickets t FORCE INDEX (idx_tickets_booking) ON t.booking_id = b.booking_id "
+			"WHERE t.status = 'reserved'",
+			"s", booking_ids);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, &result,
 			"UPDATE JSON_TABLE(?, '$[*]' COLUMNS (booking_id BIGINT UNSIGNED PATH '$')) AS b "

@@ -18,6 +18,7 @@ struct app {
 	struct db db;
 	struct cache cache;
 	unsigned long requests_served;
+	char *html_headers;        /* the security headers of every HTML answer (dispatch.c) */
 };
 
 #endif

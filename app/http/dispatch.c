@@ -7,6 +7,7 @@
 #include <fastcgi.h>
 #include <sodium.h>
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "http/app.h"
 #include "http/csrf.h"
@@ -15,6 +16,7 @@
 #include "http/parse.h"
 #include "http/render.h"
 #include "http/status.h"
+#include "payments/payments.h"
 
 static const char *fcgi_param(struct arena *a, FCGX_Request *fr, const char *name)
 {
@@ -239,6 +241,32 @@ static void dispatch_put_body(FCGX_Request *fr, const char *data, size_t len)
 	}
 }
 
+/* The security headers of an HTML answer. A checkout form posts to us and is redirected to the
+ * gateway's own page, and browsers hold that redirect to form-action too: the hosted pages of
+ * the gateways the site takes are allowed, nothing else. Made once per worker. */
+static const char *dispatch_html_headers(struct app *app)
+{
+	static const char fixed[] =
+		"Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+		"frame-ancestors 'none'; form-action 'self'; base-uri 'self'\r\n"
+		"X-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n";
+	if (app == NULL || app->cfg == NULL)
+		return fixed;
+	if (app->html_headers)
+		return app->html_headers;
+	const struct config *cfg = app->cfg;
+	struct buf b = { 0 };
+	buf_puts(&b, "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+		     "frame-ancestors 'none'; form-action 'self'");
+	if (payments_enabled(cfg, "stripe") && cfg->stripe_checkout_origin && *cfg->stripe_checkout_origin)
+		buf_printf(&b, " %s", cfg->stripe_checkout_origin);
+	if (payments_enabled(cfg, "paypal") && cfg->paypal_checkout_origin && *cfg->paypal_checkout_origin)
+		buf_printf(&b, " %s", cfg->paypal_checkout_origin);
+	buf_puts(&b, "; base-uri 'self'\r\nX-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n");
+	app->html_headers = b.data;   /* kept for the worker's life */
+	return app->html_headers;
+}
+
 static void dispatch_send(struct request *req, FCGX_Request *fr)
 {
 	FCGX_Stream *out = fr->out;
@@ -255,11 +283,8 @@ static void dispatch_send(struct request *req, FCGX_Request *fr)
 			 (unsigned long)r->body.len, req->request_id ? req->request_id : "-");
 	FCGX_PutStr(head, n, out);
 	if (r->content_type == NULL || strncmp(r->content_type, "text/html", 9) == 0) {
-		static const char html_headers[] =
-			"Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-			"frame-ancestors 'none'; form-action 'self'; base-uri 'self'\r\n"
-			"X-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n";
-		FCGX_PutStr(html_headers, (int)sizeof html_headers - 1, out);
+		const char *h = dispatch_html_headers(req->app);
+		FCGX_PutStr(h, (int)strlen(h), out);
 	}
 	if (r->headers.len)
 		FCGX_PutStr(r->headers.data, (int)r->headers.len, out);
@@ -334,10 +359,12 @@ void dispatch_fcgi(struct app *app, FCGX_Request *fr)
 	if (req->request_id == NULL || *req->request_id == '\0' || strlen(req->request_id) > 64)
 		req->request_id = new_request_id(a);
 
+	req->fcgi_env = fr->envp;
 	req->can_defer = true;
 	if (dispatch_read_body(req, fr, FCGX_GetParam("CONTENT_LENGTH", fr->envp)))
 		dispatch_handle(req);
 	dispatch_send(req, fr);
+	req->fcgi_env = NULL;  /* libfcgi frees it with the request */
 	FCGX_Finish_r(fr);   /* the response is complete at nginx from here on */
 	if (req->after_response)
 		req->after_response(req, req->after_response_ctx);

@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
-#include "core/arena.h"
 #include "http/app.h"
 #include "http/csrf.h"
 #include "http/http.h"
@@ -38,6 +37,29 @@ const char *http_cookie(const struct request *req, const char *key)
 	return param_get(req->cookies, key);
 }
 
+const char *http_header(const struct request *req, const char *name)
+{
+	if (req->fcgi_env == NULL)
+		return NULL;
+	/* CGI spells it HTTP_STRIPE_SIGNATURE: upper case, '-' as '_'. */
+	size_t n = strlen(name);
+	for (char **e = req->fcgi_env; *e; e++) {
+		const char *v = *e;
+		if (strncmp(v, "HTTP_", 5) != 0)
+			continue;
+		v += 5;
+		size_t i = 0;
+		for (; i < n; i++) {
+			char want = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+			if (v[i] != want)
+				break;
+		}
+		if (i == n && v[n] == '=')
+			return v + n + 1;
+	}
+	return NULL;
+}
+
 const char *http_capture(const struct request *req, const char *name)
 {
 	return route_capture(&req->match, name);
@@ -64,24 +86,4 @@ const char *http_csrf_token(struct request *req)
 	}
 	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
 	return req->csrf_token;
-}
-
-const char *http_url_encode(struct arena *a, const char *s)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-	char *out = arena_alloc(a, strlen(s) * 3 + 1);
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			out[n++] = (char)*p;
-		} else if (*p == ' ') {
-			out[n++] = '+';
-		} else {
-			out[n++] = '%';
-			out[n++] = HEX[*p >> 4];
-			out[n++] = HEX[*p & 15];
-		}
-	}
-	out[n] = '\0';
-	return out;
 }

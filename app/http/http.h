@@ -40,6 +40,10 @@ struct request {
 	const char *host;              /* Host header */
 	const char *scheme;            /* "http" or "https" */
 	const char *request_start;     /* nginx's REQUEST_START ($msec), read by admission.h */
+	/* The FastCGI environment, for http_header(): valid until the response has been sent.
+	 * (Copying every header of every request would cost the hot pages for the few that
+	 * read an unusual one, such as a webhook's signature.) NULL outside FastCGI. */
+	char **fcgi_env;
 	const char *body;
 	size_t body_len;
 	struct param *query;
@@ -64,11 +68,12 @@ bool http_has_header(const struct request *req, const char *name);
 const char *http_query(const struct request *req, const char *key);
 const char *http_form(const struct request *req, const char *key);
 const char *http_cookie(const struct request *req, const char *key);
+/* A request header by its name ("Stripe-Signature"), or NULL; only while the request is being
+ * handled (not in work deferred after the response). */
+const char *http_header(const struct request *req, const char *name);
 /* Path capture (e.g. "id" of /events/{id}), or NULL. */
 const char *http_capture(const struct request *req, const char *name);
 bool http_is_api(const struct request *req);
-/* `s` form-urlencoded for a query string value (unreserved bytes kept, space as '+'). */
-const char *http_url_encode(struct arena *a, const char *s);
 /* The CSRF token a page's forms must carry. Issues the browser's CSRF cookie on first use,
  * so pages without forms set no cookie (and stay cacheable). render_page() hands it to the
  * templates as CSRF.Token. */

@@ -1,8 +1,11 @@
-/* payments: the provider registry. */
+/* payments: the provider registry, and which of them the site takes (Payments.Providers). */
 #include <string.h>
+#include "core/config.h"
 #include "payments/payments.h"
 
 static const struct payment_provider *const PROVIDERS[] = {
+	&payments_stripe_provider,
+	&payments_paypal_provider,
 	&payments_offline_provider,
 };
 
@@ -14,4 +17,18 @@ const struct payment_provider *payments_provider(const char *name)
 		if (strcmp(PROVIDERS[i]->name, name) == 0)
 			return PROVIDERS[i];
 	return NULL;
+}
+
+bool payments_enabled(const struct config *cfg, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = cfg->payment_providers; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ", ");
+		if (len == n && strncmp(p, name, n) == 0)
+			return payments_provider(name) != NULL;
+		p += len;
+	}
+	return false;
 }

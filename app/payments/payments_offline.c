@@ -22,9 +22,10 @@ static const struct {
 	{ "pm_card_chargeDeclinedExpiredCard", PAYMENT_DECLINED, "Your card has expired." },
 };
 
-static NEOERR *offline_charge(struct arena *a, const struct payment_charge *charge,
-			   struct payment_result *out)
+static NEOERR *offline_charge(const struct config *cfg, struct arena *a,
+			      const struct payment_charge *charge, struct payment_result *out)
 {
+	(void)cfg;
 	memset(out, 0, sizeof *out);
 	out->outcome = PAYMENT_UNKNOWN_METHOD;
 	out->message = "Unknown test payment method: use pm_card_visa or pm_card_chargeDeclined.";
@@ -45,18 +46,32 @@ static NEOERR *offline_charge(struct arena *a, const struct payment_charge *char
 	return STATUS_OK;
 }
 
-static NEOERR *offline_refund(struct arena *a, const char *provider_ref, long long amount_cents,
-			   const char *idempotency_key)
+/* The same attempt always names the same charge with the same outcome: what the gateway's
+ * record would say is what charging again would say. */
+static NEOERR *offline_charge_lookup(const struct config *cfg, struct arena *a,
+				     const struct payment_charge *charge, struct payment_result *out,
+				     bool *found)
 {
-	(void)a;
+	*found = true;
+	return nerr_pass(offline_charge(cfg, a, charge, out));
+}
+
+static NEOERR *offline_refund(const struct config *cfg, struct arena *a, const char *provider_ref,
+			      long long amount_cents, const char *currency,
+			      const char *idempotency_key, struct payment_refund *out)
+{
+	(void)cfg;
 	(void)provider_ref;
 	(void)amount_cents;
-	(void)idempotency_key;
+	(void)currency;
+	out->provider_ref = arena_printf(a, "test_re_%s", idempotency_key ? idempotency_key : "");
 	return STATUS_OK;
 }
 
 const struct payment_provider payments_offline_provider = {
 	.name = "test",
+	.label = "Test card",
 	.charge = offline_charge,
+	.charge_lookup = offline_charge_lookup,
 	.refund = offline_refund,
 };

@@ -151,9 +151,12 @@ static NEOERR *parse_body(struct request *req, struct booking_body *b)
 		err = field_string(body, "buyerEmail", false, 254, &b->buyer_email);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	b->provider = payments_provider(provider);
+	b->provider = payments_enabled(req->app->cfg, provider) ? payments_provider(provider) : NULL;
 	if (b->provider == NULL)
 		return nerr_raise(ERR_UNPROCESSABLE, "Unknown payment provider '%.32s'.", provider);
+	if (b->provider->charge == NULL)
+		return nerr_raise(ERR_UNPROCESSABLE, "Payments through '%s' need the buyer's approval on its "
+				  "own page: book on the checkout page instead.", b->provider->name);
 	return STATUS_OK;
 }
 
@@ -239,7 +242,8 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 	struct booking_payment paid;
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
 				       held.total_cents, held.currency, NULL, NULL, held.payment_id };
-	err = booking_pay(&req->app->db, req->arena, &what, b->provider, b->payment_method, true, &paid);
+	err = booking_pay(req->app->cfg, &req->app->db, req->arena, &what, b->provider, b->payment_method,
+			  true, &paid);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (paid.outcome) {

@@ -21,5 +21,7 @@ NEOERR *booking_page_show(struct request *req)
 		hdf_set_value(hdf, "Booking.BuyerName", v.buyer_name);
 	if (v.buyer_email)
 		hdf_set_value(hdf, "Booking.BuyerEmail", v.buyer_email);
+	if (v.late_payment)
+		hdf_set_int_value(hdf, "Booking.Late", 1);
 	return nerr_pass(render_page(req, "checkout/confirmation.cs"));
 }

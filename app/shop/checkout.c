@@ -1,12 +1,12 @@
-/* checkout: GET /checkout/{id}, POST /checkout/{id}/pay and POST /checkout/{id}/release, and
- * what the other pages of a booking share: loading it by its access token and filling the
- * page. Forms carry the CSRF token (checked by the dispatcher) and the access token; bad
- * input re-renders the page with the shopper's values and a message. */
+/* checkout: GET /checkout/{id} and POST /checkout/{id}/release, and what the other pages of a
+ * booking share: the payment methods, loading it by its access token and filling the page.
+ * Forms carry the CSRF token (checked by the dispatcher) and the access token. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "booking/booking.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "core/format.h"
 #include "http/app.h"
@@ -15,11 +15,23 @@
 #include "payments/payments.h"
 #include "shop/checkout.h"
 
-/* What the test provider offers on the page; real gateways replace this list. */
-static const struct { const char *method, *label; } CHECKOUT_METHODS[] = {
-	{ "pm_card_visa", "Test card — payment succeeds" },
-	{ "pm_card_chargeDeclined", "Test card — payment is declined" },
+/* The choices of the payment fieldset: a gateway's own page (paymentMethod = its name), or,
+ * where the offline test provider is enabled, its test cards, charged from our own page. */
+static const struct checkout_method CHECKOUT_METHODS[] = {
+	{ "stripe", "Card — pay on Stripe's secure page", "stripe" },
+	{ "paypal", "PayPal", "paypal" },
+	{ "pm_card_visa", "Test card — payment succeeds", "test" },
+	{ "pm_card_chargeDeclined", "Test card — payment is declined", "test" },
 };
+
+/* The method called `id` if the site takes it, else NULL. */
+const struct checkout_method *checkout_method(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; id && i < sizeof CHECKOUT_METHODS / sizeof CHECKOUT_METHODS[0]; i++)
+		if (strcmp(id, CHECKOUT_METHODS[i].id) == 0 && payments_enabled(cfg, CHECKOUT_METHODS[i].provider))
+			return &CHECKOUT_METHODS[i];
+	return NULL;
+}
 
 const char *checkout_url(struct request *req, long long booking_id, const char *token)
 {
@@ -82,9 +94,13 @@ void checkout_fill(struct request *req, const struct booking_view *v)
 		if (v->ticket_codes[i])
 			hdf_set_valuef(hdf, "Tickets.%d.Code=%s", i, v->ticket_codes[i]);
 	}
+	int n = 0;
 	for (size_t i = 0; i < sizeof CHECKOUT_METHODS / sizeof CHECKOUT_METHODS[0]; i++) {
-		hdf_set_valuef(hdf, "Methods.%d.Id=%s", (int)i, CHECKOUT_METHODS[i].method);
-		hdf_set_valuef(hdf, "Methods.%d.Label=%s", (int)i, CHECKOUT_METHODS[i].label);
+		if (!payments_enabled(req->app->cfg, CHECKOUT_METHODS[i].provider))
+			continue;
+		hdf_set_valuef(hdf, "Methods.%d.Id=%s", n, CHECKOUT_METHODS[i].id);
+		hdf_set_valuef(hdf, "Methods.%d.Label=%s", n, CHECKOUT_METHODS[i].label);
+		n++;
 	}
 }
 
@@ -93,11 +109,11 @@ bool checkout_open(const struct booking_view *v)
 	return strcmp(v->status, "pending") == 0 && v->seconds_left > 0;
 }
 
-/* A booking that can no longer be paid: say why, and lead back to the event. */
-static NEOERR *checkout_ended(struct request *req, const struct booking_view *v)
+NEOERR *checkout_ended(struct request *req, const struct booking_view *v, const char *message)
 {
 	HDF *hdf = render_hdf(req);
-	const char *why = strcmp(v->status, "pending") == 0 || strcmp(v->status, "expired") == 0
+	const char *why = message ? message
+		: strcmp(v->status, "pending") == 0 || strcmp(v->status, "expired") == 0
 		? "Your hold has expired and the seats went back on sale. You can choose seats again."
 		: strcmp(v->status, "cancelled") == 0
 		? "You released these seats. You can choose seats again."
@@ -119,7 +135,7 @@ NEOERR *checkout_render(struct request *req, const struct booking_view *v)
 		return STATUS_OK;
 	}
 	if (!checkout_open(v))
-		return nerr_pass(checkout_ended(req, v));
+		return nerr_pass(checkout_ended(req, v, NULL));
 	http_csrf_token(req);
 	hdf_set_value(render_hdf(req), "Page.Title", "Checkout");
 	return nerr_pass(render_page(req, "checkout/show.cs"));
@@ -159,79 +175,6 @@ NEOERR *checkout_page(struct request *req)
 	return nerr_pass(checkout_render(req, &v));
 }
 
-static bool email_plausible(const char *s)
-{
-	const char *at = strchr(s, '@');
-	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-	       at[1] != '.' && s[strlen(s) - 1] != '.' && !strpbrk(s, " \t\r\n<>\"");
-}
-
-static const char *checkout_validate(struct request *req, const char **name, const char **email,
-				     const char **method)
-{
-	*name = http_form(req, "name");
-	*email = http_form(req, "email");
-	*method = http_form(req, "paymentMethod");
-	HDF *hdf = render_hdf(req);
-	if (*name)
-		hdf_set_value(hdf, "Form.Name", *name);
-	if (*email)
-		hdf_set_value(hdf, "Form.Email", *email);
-	if (*method)
-		hdf_set_value(hdf, "Form.PaymentMethod", *method);
-	if (*name == NULL || strlen(*name) == 0 || strlen(*name) > 200)
-		return "Please enter your name (up to 200 characters).";
-	if (*email == NULL || strlen(*email) > 254 || !email_plausible(*email))
-		return "Please enter an email address like name@example.com; your tickets go there.";
-	for (size_t i = 0; i < sizeof CHECKOUT_METHODS / sizeof CHECKOUT_METHODS[0]; i++)
-		if (*method && strcmp(*method, CHECKOUT_METHODS[i].method) == 0)
-			return NULL;
-	return "Please choose a payment method.";
-}
-
-NEOERR *checkout_pay(struct request *req)
-{
-	struct booking_view v;
-	bool open;
-	NEOERR *err = checkout_load_open(req, &v, &open);
-	if (err != STATUS_OK || !open)
-		return nerr_pass(err);
-	const char *name, *email, *method;
-	const char *problem = checkout_validate(req, &name, &email, &method);
-	if (problem) {
-		hdf_set_value(render_hdf(req), "Checkout.Error", problem);
-		req->resp.status = 400;
-		return nerr_pass(checkout_render(req, &v));
-	}
-	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents,
-				       v.currency, name, email, 0 };
-	struct booking_payment paid;
-	err = booking_pay(&req->app->db, req->arena, &what, &payments_offline_provider, method, false, &paid);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	if (paid.outcome == BOOKING_CONFIRMED) {
-		req->resp.status = 303;
-		http_set_header(req, "Location", arena_printf(req->arena, "/bookings/%lld?token=%s",
-							      v.booking_id, booking_token(req)));
-		return STATUS_OK;
-	}
-	NEOERR *reload = checkout_load(req, &v);
-	/* A double-clicked Pay: wait (bounded) for the first click's attempt to settle, then
-	 * show where it stands — the confirmation once paid. */
-	for (int i = 0; reload == STATUS_OK && paid.outcome == BOOKING_IN_PROGRESS &&
-			strcmp(v.status, "pending") == 0 && i < 50; i++) {
-		usleep(100 * 1000);
-		reload = checkout_load(req, &v);
-	}
-	if (reload != STATUS_OK)
-		return nerr_pass(reload);
-	if (paid.outcome == BOOKING_IN_PROGRESS && strcmp(v.status, "confirmed") == 0)
-		return nerr_pass(checkout_render(req, &v));
-	hdf_set_value(render_hdf(req), "Checkout.Error", paid.message);
-	req->resp.status = paid.outcome == BOOKING_DECLINED ? 402 : 409;
-	return nerr_pass(checkout_render(req, &v));
-}
-
 NEOERR *checkout_release(struct request *req)
 {
 	struct booking_view v;
@@ -241,7 +184,7 @@ NEOERR *checkout_release(struct request *req)
 	if (strcmp(v.status, "cancelled") == 0) {
 		checkout_fill(req, &v);          /* released already: saying so again is harmless */
 		req->resp.status = 200;
-		return nerr_pass(checkout_ended(req, &v));
+		return nerr_pass(checkout_ended(req, &v, NULL));
 	}
 	if (strcmp(v.status, "pending") != 0)
 		return nerr_pass(checkout_render(req, &v));   /* paid or ended: nothing to release */
@@ -253,5 +196,5 @@ NEOERR *checkout_release(struct request *req)
 		return nerr_pass(err);
 	checkout_fill(req, &v);
 	req->resp.status = 200;
-	return nerr_pass(checkout_ended(req, &v));
+	return nerr_pass(checkout_ended(req, &v, NULL));
 }

@@ -9,11 +9,22 @@
 struct request;
 
 NEOERR *checkout_page(struct request *req);
-NEOERR *checkout_pay(struct request *req);
 NEOERR *checkout_release(struct request *req);
 
 /* "/checkout/ID?token=..." — where a fresh hold sends the shopper. */
 const char *checkout_url(struct request *req, long long booking_id, const char *token);
+
+struct config;
+
+/* A choice of the payment fieldset: a gateway's own page (the id is the provider's name), or
+ * one of the test provider's cards, charged from our page. */
+struct checkout_method {
+	const char *id;
+	const char *label;
+	const char *provider;
+};
+/* The method called `id` if the site takes it (Payments.Providers), else NULL. */
+const struct checkout_method *checkout_method(const struct config *cfg, const char *id);
 
 /* Shared with the other pages of a booking (checkout_hold.c, checkout_seats.c, booking_page.c). */
 struct booking_view;
@@ -35,5 +46,8 @@ int checkout_without_taken(long long *ids, int n, const struct held_ticket *gone
 /* The checkout page as the booking stands: the form, why it ended (410, unless a status is
  * set), or a redirect to the confirmation once paid. */
 NEOERR *checkout_render(struct request *req, const struct booking_view *v);
+/* The page of a booking that can no longer be paid: `message`, or why it ended by its status,
+ * and the way back to the seat map (410 unless a status is set). */
+NEOERR *checkout_ended(struct request *req, const struct booking_view *v, const char *message);
 
 #endif

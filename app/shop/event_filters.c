@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/errors.h"
+#include "core/url.h"
 #include "db/db_catalogue.h"
 #include "http/app.h"
 #include "http/http.h"
@@ -162,7 +163,7 @@ NEOERR *event_filters_parse(struct request *req, bool relevance_ok, struct event
 
 static void query_add(struct arena *a, struct buf *b, const char *key, const char *value)
 {
-	buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, http_url_encode(a, value));
+	buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, url_encode(a, value));
 }
 
 const char *event_filters_query(struct request *req, const struct event_filters *f)

@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/errors.h"
+#include "core/url.h"
 #include "db/db_search.h"
 #include "http/app.h"
 #include "http/http.h"
@@ -488,7 +489,7 @@ static void search_hdf(struct request *req, const struct search_request *s)
 	hdf_set_value(hdf, "Search.Query", s->q.text);
 	const char *filters = event_filters_query(req, &s->f);
 	hdf_set_value(hdf, "Search.Link", arena_printf(req->arena, "query=%s%s%s",
-			  http_url_encode(req->arena, s->q.text), filters[0] ? "&" : "", filters));
+			  url_encode(req->arena, s->q.text), filters[0] ? "&" : "", filters));
 	hdf_set_value(hdf, "Page.Title", arena_printf(req->arena, "Results for “%s”", s->q.text));
 }
 

@@ -2,6 +2,7 @@
        link carries the booking's unguessable token. ?>
 <?cs def:page_body() ?>
 <h1>You're going!</h1>
+<?cs if:Booking.Late ?><p class="notice" role="status">Your payment arrived after your hold had run out, but your seats were still free: they are yours.</p><?cs /if ?>
 <p class="confirmation-code">Booking code <strong><?cs var:Booking.Code ?></strong></p>
 <section class="checkout-event">
   <h2><a href="/events/<?cs var:Event.Id ?>"><?cs var:Event.Name ?></a></h2>

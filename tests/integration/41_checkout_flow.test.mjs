@@ -119,7 +119,9 @@ test('a same-origin hold lands on a checkout page showing exactly the held seats
   assert.match(c.pay.fields.csrf_token ?? '', /^[0-9a-f]{64}$/, 'the form carries a CSRF token');
   assert.equal(c.pay.fields.token, booking.token, 'and the booking token');
   assert.ok('name' in c.pay.fields && 'email' in c.pay.fields, 'it asks for name and email');
-  assert.deepEqual(c.pay.radios.paymentMethod?.values, ['pm_card_visa', 'pm_card_chargeDeclined'], 'payment methods');
+  // The stack takes Stripe and PayPal (through the stand-in) and the test provider's cards.
+  assert.deepEqual(c.pay.radios.paymentMethod?.values, ['stripe', 'paypal', 'pm_card_visa', 'pm_card_chargeDeclined'],
+    'payment methods');
   assert.equal(c.release.action, `/checkout/${booking.bookingId}/release`);
   const cookie = page.setCookies.find((s) => s.startsWith('bo_csrf='));
   assert.ok(cookie, 'the page issues the CSRF cookie');
