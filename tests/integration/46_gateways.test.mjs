@@ -4,6 +4,7 @@
 // confirmed exactly once whichever of the webhook, the return page and the sweep comes first;
 // money without seats goes back; a hold given up goes back on sale at once.
 import { test, before, after } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { sql, sleep } from './lib.mjs';
 import { createFixtureEvent, dropFixtureEvent, seatSupply, holdAndOpen, Shopper, hold, checkoutLocation,
@@ -360,4 +361,71 @@ test('the API pays with a Stripe token: 201; a declined card is a 402 with Strip
   assert.equal(paypal.status, 422);
   assert.match((await paypal.json()).error.message, /checkout page/);
   assert.deepEqual(seatStatus([b]), ['available']);
+});
+
+function boxoffice(...args) {
+  const r = spawnSync(process.env.BOXOFFICE_BIN, ['--config', process.env.BOXOFFICE_CONFIG, ...args],
+    { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test('refunds: part, the same command again (once), the rest, then nothing left; each once at Stripe', async () => {
+  const { shopper, booking, page } = await heldSeats(2);
+  const { payment } = await payAtGateway(shopper, booking, page, 'stripe');
+  await comeBack(shopper, await choose(payment, 'pay'));
+  await webhooksSettled();
+  const paid = paymentOf(booking.bookingId);
+  assert.equal(paid.status, 'succeeded');
+  const refundsAtStripe = async () => (await ledger()).refunds.filter((r) => r.payment_intent === paid.ref)
+    .map((r) => r.amount).sort((a, b) => a - b);
+
+  const part = boxoffice('payments', 'refund', String(booking.bookingId), '--amount', '500');
+  assert.equal(part.status, 0, part.out);
+  const again = boxoffice('payments', 'refund', String(booking.bookingId), '--amount', '500');
+  assert.equal(again.status, 0, again.out);
+  assert.deepEqual(await refundsAtStripe(), [500], 'the same refund asked twice is given once');
+  assert.equal(paymentOf(booking.bookingId).refunded, 500);
+
+  const rest = boxoffice('payments', 'refund', String(booking.bookingId));
+  assert.equal(rest.status, 0, rest.out);
+  assert.deepEqual(await refundsAtStripe(), [500, paid.amount - 500].sort((a, b) => a - b));
+  assert.equal(paymentOf(booking.bookingId).refunded, paid.amount);
+  const none = boxoffice('payments', 'refund', String(booking.bookingId), '--amount', '100');
+  assert.equal(none.status, 1);
+  assert.match(none.out, /€0\.00 of .* is left to refund/);
+  await webhooksSettled();
+  assert.equal(paymentOf(booking.bookingId).refunded, paid.amount, 'charge.refunded agrees and does not double it');
+  assert.equal(bookingStatus(booking.bookingId), 'confirmed', 'a refund moves money, not tickets');
+});
+
+test('an API charge whose answer was lost (the gateway charged, the connection dropped) is confirmed by the sweep', async () => {
+  const [seat] = freshSeats(1, 0);
+  // More drops than the tries a call gets (Payments.Retries): every answer is lost. Its
+  // webhook would settle it at once (payment_intent.succeeded names the attempt); lose that too,
+  // so that only the sweep is left to find the money.
+  await control('POST', 'faults', { match: { method: 'POST', path: '/v1/payment_intents' }, action: 'drop', times: 10 });
+  await control('POST', 'webhooks', { mode: 'drop', times: 10 });
+  const r = await fetch(`${process.env.BOXOFFICE_URL}/api/v1/bookings`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventId: fixture.eventId, ticketIds: [seat], paymentInfo: { provider: 'stripe', paymentMethod: 'pm_card_visa' } }),
+  });
+  assert.equal(r.status, 503, 'nobody knows yet whether money moved');
+  await control('DELETE', 'faults');
+  await webhooksSettled();
+  await control('POST', 'webhooks', { mode: 'normal' });
+  const [[bookingId]] = sql(`SELECT booking_id FROM tickets WHERE ticket_id = ${seat}`);
+  assert.ok(bookingId, 'the seat stays held for the payment that may have happened');
+  const attempt = paymentOf(bookingId);
+  assert.equal(attempt.status, 'pending');
+  sql(`UPDATE payments SET created_at = UTC_TIMESTAMP() - INTERVAL 2 MINUTE,
+       updated_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE payment_id = ${attempt.id}`);
+  const pending = boxoffice('payments', 'pending', '--older-than', '60');
+  assert.equal(pending.status, 0, pending.out);
+  assert.match(pending.out, new RegExp(`^${attempt.id}\\s+${bookingId}\\s`, 'm'), 'listed while undecided');
+  const out = sweep();
+  assert.match(out, /[1-9]\d* pending payments settled/, out);
+  assert.equal(bookingStatus(bookingId), 'confirmed');
+  assert.match(paymentOf(bookingId).ref, /^pi_/, 'found at Stripe by the attempt it was made for');
+  assert.equal((await ledger()).charges.filter((c) => c.payment_intent === paymentOf(bookingId).ref).length, 1,
+    'charged once: a retry of the lost call was the same charge');
 });
