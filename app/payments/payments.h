@@ -5,6 +5,7 @@
 #ifndef BOXOFFICE_PAYMENTS_H
 #define BOXOFFICE_PAYMENTS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 #include <ClearSilver.h>
 
@@ -155,6 +156,12 @@ struct payment_provider {
 const struct payment_provider *payments_provider(const char *name);
 /* Whether the site takes payments through `name` (Payments.Providers). */
 bool payments_enabled(const struct config *cfg, const char *name);
+
+/* Stripe's webhook signature: NULL when `header` (Stripe-Signature: "t=…,v1=…") carries a v1
+ * that is the HMAC-SHA256 of "t.body" under one of `secrets` (comma-separated, for rotation)
+ * and t is within `tolerance` seconds of `now`; else why not, for the answer. */
+const char *payments_stripe_signature_check(const char *header, const char *body, size_t len,
+					    const char *secrets, long long now, int tolerance);
 
 extern const struct payment_provider payments_offline_provider;
 extern const struct payment_provider payments_stripe_provider;

@@ -329,40 +329,46 @@ static bool stripe_signed_with(const char *header, const char *t, const char *bo
 	return ok;
 }
 
-static NEOERR *stripe_verify(const struct config *cfg, struct arena *a, const struct payment_webhook *in)
+const char *payments_stripe_signature_check(const char *header, const char *body, size_t len,
+					    const char *secrets, long long now, int tolerance)
 {
-	const char *header = in->header(in->header_ctx, "Stripe-Signature");
 	if (header == NULL)
-		return nerr_raise(ERR_BAD_REQUEST, "The Stripe-Signature header is missing.");
-	const char *t = NULL;
+		return "The Stripe-Signature header is missing.";
+	char t[24] = "";
 	for (const char *p = header; *p;) {
 		size_t n = strcspn(p, ",");
-		if (n > 2 && strncmp(p, "t=", 2) == 0)
-			t = arena_strndup(a, p + 2, n - 2);
+		if (n > 2 && n - 2 < sizeof t && strncmp(p, "t=", 2) == 0) {
+			memcpy(t, p + 2, n - 2);
+			t[n - 2] = '\0';
+		}
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	char *end = NULL;
-	long long stamp = t ? strtoll(t, &end, 10) : 0;
-	if (t == NULL || *end != '\0' || stamp <= 0)
-		return nerr_raise(ERR_BAD_REQUEST, "The Stripe-Signature header has no timestamp.");
-	if (llabs((long long)time(NULL) - stamp) > cfg->stripe_webhook_tolerance)
-		return nerr_raise(ERR_BAD_REQUEST, "The webhook's timestamp is outside the tolerance.");
+	long long stamp = *t ? strtoll(t, &end, 10) : 0;
+	if (*t == '\0' || *end != '\0' || stamp <= 0)
+		return "The Stripe-Signature header has no timestamp.";
+	if (llabs(now - stamp) > tolerance)
+		return "The webhook's timestamp is outside the tolerance.";
 	/* Several secrets while one is being rolled over: any of them will do. */
-	const char *secrets = cfg->stripe_webhook_secrets ? cfg->stripe_webhook_secrets : "";
-	bool ok = false;
-	for (const char *p = secrets; *p;) {
+	for (const char *p = secrets ? secrets : ""; *p;) {
 		while (*p == ',' || *p == ' ')
 			p++;
 		size_t n = strcspn(p, ", ");
-		if (n > 0 && stripe_signed_with(header, t, in->body, in->body_len, p, n))
-			ok = true;
+		if (n > 0 && stripe_signed_with(header, t, body, len, p, n))
+			return NULL;
 		p += n;
 	}
-	if (!ok)
-		return nerr_raise(ERR_BAD_REQUEST, "The webhook's signature does not match.");
-	return STATUS_OK;
+	return "The webhook's signature does not match.";
+}
+
+static NEOERR *stripe_verify(const struct config *cfg, const struct payment_webhook *in)
+{
+	const char *why = payments_stripe_signature_check(in->header(in->header_ctx, "Stripe-Signature"),
+							  in->body, in->body_len, cfg->stripe_webhook_secrets,
+							  (long long)time(NULL), cfg->stripe_webhook_tolerance);
+	return why ? nerr_raise(ERR_BAD_REQUEST, "%s", why) : STATUS_OK;
 }
 
 static const struct {
@@ -382,7 +388,7 @@ static NEOERR *stripe_webhook_parse(const struct config *cfg, struct arena *a,
 				    const struct payment_webhook *in, struct payment_event *out)
 {
 	memset(out, 0, sizeof *out);
-	NEOERR *err = stripe_verify(cfg, a, in);
+	NEOERR *err = stripe_verify(cfg, in);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	struct json_object *event = json_tokener_parse(arena_strndup(a, in->body, in->body_len));

@@ -15,6 +15,9 @@ Suite *ids_suite(void);
 Suite *format_suite(void);
 /* cache/ */
 Suite *cache_suite(void);
+/* payments/ */
+Suite *gateway_suite(void);
+Suite *stripe_signature_suite(void);
 /* http/ */
 Suite *admission_suite(void);
 Suite *parse_suite(void);

@@ -11,6 +11,8 @@ int main(void)
 	srunner_add_suite(sr, ids_suite());
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, cache_suite());
+	srunner_add_suite(sr, gateway_suite());
+	srunner_add_suite(sr, stripe_signature_suite());
 	srunner_add_suite(sr, admission_suite());
 	srunner_add_suite(sr, parse_suite());
 	srunner_add_suite(sr, router_suite());
