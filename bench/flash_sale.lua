@@ -1,5 +1,6 @@
 -- bench/flash_sale.lua: the wrk side of bench/flash_sale. Every request books two seats of
--- the flash-sale event with POST /api/v1/bookings (test card pm_card_visa).
+-- the flash-sale event with POST /api/v1/bookings (card pm_card_visa, through the offline
+-- provider or, with FLASH_PROVIDER=stripe, through the Stripe stand-in).
 --
 -- The seats come from FLASH_PAIRS, a file of shuffled seat pairs ("12 345" a line; the same
 -- file drives bench/direct_sql.c). Each of the FLASH_THREADS wrk threads walks
@@ -26,6 +27,8 @@ local event_id = env("FLASH_EVENT")
 local pairs_file = env("FLASH_PAIRS")
 local nthreads = tonumber(env("FLASH_THREADS"))
 local regions = tonumber(env("FLASH_REGIONS", "8"))
+-- "test" (the offline provider) or "stripe" (the gateway stand-in, at its configured latency)
+local provider = env("FLASH_PROVIDER", "test")
 
 local threads = {}
 local created = 0
@@ -44,7 +47,7 @@ function init(args)
       local a, b = line:match("^(%d+)%s+(%d+)")
       if a then
          bodies[#bodies + 1] = '{"eventId":' .. event_id .. ',"ticketIds":[' .. a .. ',' .. b ..
-            '],"paymentInfo":{"provider":"test","paymentMethod":"pm_card_visa"}}'
+            '],"paymentInfo":{"provider":"' .. provider .. '","paymentMethod":"pm_card_visa"}}'
       end
    end
    n = #bodies

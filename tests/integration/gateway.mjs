@@ -32,7 +32,7 @@ export async function control(method, route, body) {
 
 // Every webhook the stand-in owes has been delivered (and answered).
 export async function webhooksSettled() {
-  await waitFor(async () => (await control('GET', 'webhooks')).idle, { what: 'webhook deliveries', timeoutMs: 15_000 });
+  await waitFor(async () => (await control('GET', 'webhooks?summary=1')).idle, { what: 'webhook deliveries', timeoutMs: 15_000 });
 }
 
 export const ledger = () => control('GET', 'ledger');
