@@ -171,6 +171,15 @@ NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
 	};
 	struct payment_result paid;
 	err = provider->charge(cfg, a, &charge, &paid);
+	if (nerr_match(err, ERR_BUSY)) {
+		/* Never sent: nothing moved. Close the attempt; the API gives the seats back too,
+		 * so a crowd turned away does not sit on them for the length of a hold. */
+		NEOERR *closed = db_payments_finish(db, payment_id, "failed", NULL, "not sent: payment calls busy");
+		if (closed == STATUS_OK && release_on_decline)
+			closed = db_bookings_release(db, held->booking_id, "failed");
+		nerr_ignore(&closed);
+		return nerr_pass(err);
+	}
 	if (err != STATUS_OK) {
 		/* We do not know whether money moved: keep the hold (it expires by itself) and
 		 * leave the payment pending for reconciliation. */

@@ -1,5 +1,6 @@
 /* config: read boxoffice.hdf, fill defaults, let the environment override secrets.
  * Secrets in the environment keep them out of files that end up in backups and repos. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,16 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	cfg->payments_connect_timeout_ms = hdf_get_int_value(h, "Payments.ConnectTimeoutMs", 3000);
 	cfg->payments_retries = hdf_get_int_value(h, "Payments.Retries", 2);
 	cfg->checkout_minutes = hdf_get_int_value(h, "Payments.CheckoutMinutes", 30);
+	cfg->payments_concurrency = hdf_get_int_value(h, "Payments.MaxConcurrent",
+						      cfg->workers > 1 ? cfg->workers / 2 : 1);
+	cfg->payments_slot_file = config_string(h, "Payments.SlotFile", NULL);
+	if (cfg->payments_slot_file == NULL && cfg->pid_file) {
+		const char *slash = strrchr(cfg->pid_file, '/');
+		size_t dir = slash ? (size_t)(slash - cfg->pid_file) : 0;
+		cfg->payments_slot_file = xmalloc(dir + 32);
+		snprintf(cfg->payments_slot_file, dir + 32, "%.*s%spayment-calls.lock", (int)dir, cfg->pid_file,
+			 dir ? "/" : "");
+	}
 	cfg->stripe_secret_key = config_secret(h, "Payments.Stripe.SecretKey", "BOXOFFICE_STRIPE_SECRET_KEY");
 	cfg->stripe_webhook_secrets = config_secret(h, "Payments.Stripe.WebhookSecret",
 						    "BOXOFFICE_STRIPE_WEBHOOK_SECRET");
@@ -97,6 +108,8 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	    cfg->payments_connect_timeout_ms < 10 || cfg->payments_connect_timeout_ms > cfg->payments_timeout_ms)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.TimeoutMs must be 100..120000 and "
 				  "Payments.ConnectTimeoutMs 10..TimeoutMs", path);
+	if (cfg->payments_concurrency < 0 || cfg->payments_concurrency > 1024)
+		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.MaxConcurrent must be 0..1024", path);
 	if (cfg->payments_retries < 0 || cfg->payments_retries > 5)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.Retries must be 0..5", path);
 	if (cfg->checkout_minutes < 30 || cfg->checkout_minutes > 24 * 60)
@@ -126,7 +139,7 @@ void config_free(struct config *cfg)
 		&cfg->secret_key, &cfg->payment_providers, &cfg->stripe_secret_key,
 		&cfg->stripe_webhook_secrets, &cfg->stripe_base_url, &cfg->paypal_client_id,
 		&cfg->paypal_secret, &cfg->paypal_webhook_id, &cfg->paypal_base_url,
-		&cfg->stripe_checkout_origin, &cfg->paypal_checkout_origin,
+		&cfg->stripe_checkout_origin, &cfg->paypal_checkout_origin, &cfg->payments_slot_file,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		free(*strings[i]);

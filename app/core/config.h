@@ -41,6 +41,10 @@ struct config {
 	int payments_connect_timeout_ms;  /* Payments.ConnectTimeoutMs (3000) */
 	int payments_retries;     /* Payments.Retries: more tries of a call that got no answer, a
 				   * 429 or a 5xx, under the same idempotency key (2) */
+	int payments_concurrency; /* Payments.MaxConcurrent: gateway calls out at once on this host,
+				   * all workers together (default half the workers; 0 = no limit) */
+	char *payments_slot_file; /* Payments.SlotFile: the lock file counting them (default beside
+				   * Server.PidFile; none: no limit) */
 	int checkout_minutes;     /* Payments.CheckoutMinutes: how long a shopper may stay on the
 				   * gateway's page; the hold is extended to match (30, Stripe's least) */
 	char *stripe_secret_key;  /* Payments.Stripe.SecretKey, or env BOXOFFICE_STRIPE_SECRET_KEY */

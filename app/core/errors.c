@@ -11,6 +11,7 @@ NERR_TYPE ERR_CONFLICT = -1;
 NERR_TYPE ERR_TOO_LARGE = -1;
 NERR_TYPE ERR_UNPROCESSABLE = -1;
 NERR_TYPE ERR_UNAVAILABLE = -1;
+NERR_TYPE ERR_BUSY = -1;
 
 static const struct {
 	NERR_TYPE *type;
@@ -24,6 +25,7 @@ static const struct {
 	{ &ERR_TOO_LARGE, "TooLarge", 413 },
 	{ &ERR_UNPROCESSABLE, "Unprocessable", 422 },
 	{ &ERR_UNAVAILABLE, "Unavailable", 503 },
+	{ &ERR_BUSY, "Busy", 503 },
 };
 #define NERROR_TYPES (sizeof ERROR_TYPES / sizeof ERROR_TYPES[0])
 

@@ -11,6 +11,8 @@ extern NERR_TYPE ERR_CONFLICT;         /* 409 */
 extern NERR_TYPE ERR_TOO_LARGE;        /* 413 */
 extern NERR_TYPE ERR_UNPROCESSABLE;    /* 422 */
 extern NERR_TYPE ERR_UNAVAILABLE;      /* 503 */
+/* 503 too, but the call was never made: nothing happened, so nothing needs settling. */
+extern NERR_TYPE ERR_BUSY;
 
 /* Register the types once per process (idempotent). */
 NEOERR *errors_init(void);

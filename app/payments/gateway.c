@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/url.h"
+#include "net/call_slots.h"
 #include "payments/gateway.h"
 
 static void gateway_json_release(void *obj)
@@ -54,15 +55,26 @@ NEOERR *gateway_send(const struct config *cfg, struct arena *a, const struct gat
 		.connect_timeout_ms = cfg->payments_connect_timeout_ms,
 		.timeout_ms = cfg->payments_timeout_ms,
 	};
+	/* A worker waiting on a gateway serves nobody: only so many may wait at once. */
+	struct call_slot slot = { -1 };
+	if (cfg->payments_concurrency > 0 && cfg->payments_slot_file &&
+	    !call_slot_take(cfg->payments_slot_file, cfg->payments_concurrency,
+			    cfg->max_queue_ms > 0 ? cfg->max_queue_ms : 250, &slot)) {
+		log_info("%s %s: every payment call slot is taken; not sent", c->who, c->method);
+		return nerr_raise(ERR_BUSY, "Payments are very busy right now, so this one was not started; "
+				  "nothing has been charged.");
+	}
 	struct http_client_response r;
+	NEOERR *err = STATUS_OK;
 	for (int attempt = 0;; attempt++) {
-		NEOERR *err = http_client_send(a, &rq, &r);
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-		if (!gateway_worth_retrying(&r) || attempt >= cfg->payments_retries)
+		err = http_client_send(a, &rq, &r);
+		if (err != STATUS_OK || !gateway_worth_retrying(&r) || attempt >= cfg->payments_retries)
 			break;
 		usleep(200000u << attempt);   /* 0.2 s, 0.4 s, ...: let a busy gateway breathe */
 	}
+	call_slot_give(&slot);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
 	out->status = r.status;
 	out->request_id = r.request_id;
 	out->json = gateway_parse(a, r.body, r.body_len);

@@ -30,7 +30,8 @@ struct gateway_answer {
 	const char *request_id;
 };
 
-/* Send the call; what got no answer (but did not time out: the gateway may still be working on
+/* Send the call — first waiting (Booking.MaxQueueMs at most) for one of the host's
+ * Payments.MaxConcurrent call slots, else ERR_BUSY: not sent, nothing happened. What got no answer (but did not time out: the gateway may still be working on
  * it), a 429 or a 5xx is sent again, up to Payments.Retries more times with a growing pause.
  * Returns ERR_UNAVAILABLE (and logs the gateway's request id) when in the end there is no
  * answer, a 429/5xx, or an answer that is not JSON: nobody knows then whether the operation

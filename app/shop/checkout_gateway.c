@@ -53,6 +53,13 @@ NEOERR *checkout_gateway_pay(struct request *req, const struct booking_view *v,
 	};
 	struct booking_checkout_started started;
 	NEOERR *err = booking_checkout_start(req->app->cfg, &req->app->db, req->arena, provider, &in, &started);
+	if (nerr_match(err, ERR_BUSY)) {
+		nerr_ignore(&err);
+		http_set_header(req, "Retry-After", "2");
+		return nerr_pass(gateway_refused(req, v, 503, "Payments are very busy right now, so the payment "
+			"page could not be opened. Nothing has been charged, and your seats are still held: "
+			"please try again in a moment."));
+	}
 	if (nerr_match(err, ERR_UNAVAILABLE)) {
 		nerr_ignore(&err);
 		http_set_header(req, "Retry-After", "5");
@@ -135,7 +142,7 @@ NEOERR *checkout_return(struct request *req)
 	enum checkout_result result;
 	const char *message;
 	err = booking_checkout_settle(req->app->cfg, &req->app->db, req->arena, p, &result, &message);
-	if (nerr_match(err, ERR_UNAVAILABLE)) {
+	if (nerr_match(err, ERR_UNAVAILABLE) || nerr_match(err, ERR_BUSY)) {
 		/* The gateway's webhook, or the sweep, settles it without us: look again shortly. */
 		nerr_ignore(&err);
 		return nerr_pass(gateway_processing(req, &v, "We could not reach the payment service to check "
