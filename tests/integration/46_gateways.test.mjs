@@ -429,3 +429,46 @@ test('an API charge whose answer was lost (the gateway charged, the connection d
   assert.equal((await ledger()).charges.filter((c) => c.payment_intent === paymentOf(bookingId).ref).length, 1,
     'charged once: a retry of the lost call was the same charge');
 });
+
+test('a slow gateway ties up only Payments.MaxConcurrent workers: the rest answer "busy" at once, holding and charging nothing', async () => {
+  // 4 s a call, 2 slots (half the stack's 4 workers), a 3 s wait for a slot (the stack's
+  // Booking.MaxQueueMs): of eight shoppers at once, some must be turned away.
+  const seats = freshSeats(8, 0);
+  await control('POST', 'latency', { ms: 4000 });
+  let answers;
+  try {
+    answers = await Promise.all(seats.map(async (seat) => {
+      const r = await fetch(`${process.env.BOXOFFICE_URL}/api/v1/bookings`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ eventId: fixture.eventId, ticketIds: [seat],
+          paymentInfo: { provider: 'stripe', paymentMethod: 'pm_card_visa' } }),
+      });
+      return { seat, status: r.status, json: await r.json(), retryAfter: r.headers.get('retry-after') };
+    }));
+  } finally {
+    await control('POST', 'latency', { ms: 0 });
+  }
+  const busy = answers.filter((a) => a.status === 503);
+  const booked = answers.filter((a) => a.status === 201);
+  assert.ok(busy.length >= 1, `some were turned away: ${answers.map((a) => a.status)}`);
+  assert.ok(booked.length >= 2, `some were served: ${answers.map((a) => a.status)}`);
+  assert.equal(busy.length + booked.length, seats.length, `every answer is 201 or 503: ${answers.map((a) => a.status)}`);
+  const charged = new Set((await ledger()).charges.map((c) => c.metadata?.attempt));
+  // Turned away while waiting for a payment slot ("very busy"), or before a worker took it at
+  // all (admission control: it queued past Booking.MaxQueueMs); either way nothing happened.
+  const noSlot = busy.filter((a) => /very busy/.test(a.json.error.message));
+  assert.ok(noSlot.length >= 1, `the payment slots turned some away: ${busy.map((a) => a.json.error.message)}`);
+  for (const a of busy) {
+    assert.match(a.json.error.message, /nothing has been (held or )?charged/i);
+    assert.ok(a.retryAfter, 'a 503 says when to come back');
+    assert.deepEqual(seatStatus([a.seat]), ['available'], 'its seat is on sale again at once');
+  }
+  for (const a of booked) assert.deepEqual(seatStatus([a.seat]), ['sold']);
+  const notSent = sql(`SELECT booking_id FROM payments WHERE event_id = ${fixture.eventId} AND failure LIKE 'not sent%'`)
+    .map((r) => r[0]);
+  assert.equal(notSent.length, noSlot.length, 'each one turned away by the slots is an attempt recorded as never sent');
+  for (const b of notSent) {
+    const [[paymentId]] = sql(`SELECT payment_id FROM payments WHERE booking_id = ${b}`);
+    assert.ok(![...charged].some((key) => key?.endsWith(`-payment-${paymentId}`)), `booking ${b} was never charged`);
+  }
+});
