@@ -472,3 +472,23 @@ test('a slow gateway ties up only Payments.MaxConcurrent workers: the rest answe
     assert.ok(![...charged].some((key) => key?.endsWith(`-payment-${paymentId}`)), `booking ${b} was never charged`);
   }
 });
+
+test('PayPal: a buyer who never approves and never comes back: once the checkout\'s time is up, the sweep releases the seats', async () => {
+  const { ids, shopper, booking, page } = await heldSeats(1);
+  const { payment } = await payAtGateway(shopper, booking, page, 'paypal');
+  assert.deepEqual(seatStatus(ids), ['reserved']);
+  // Two minutes in, the checkout still open: the sweep asks PayPal and leaves it be.
+  sql(`UPDATE payments SET created_at = UTC_TIMESTAMP() - INTERVAL 3 MINUTE,
+       updated_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE payment_id = ${payment.id}`);
+  sweep();
+  assert.equal(paymentOf(booking.bookingId).status, 'pending', 'an open checkout is not the sweep\'s to end');
+  assert.deepEqual(seatStatus(ids), ['reserved']);
+  // Its time up (PayPal orders have no expiry of their own): closed, the seats back on sale.
+  sql(`UPDATE payments SET checkout_expires_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE,
+       updated_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE payment_id = ${payment.id}`);
+  const out = sweep();
+  assert.match(out, /[1-9]\d* pending payments settled/, out);
+  assert.equal(paymentOf(booking.bookingId).status, 'failed');
+  assert.deepEqual(seatStatus(ids), ['available']);
+  assert.equal(bookingStatus(booking.bookingId), 'failed');
+});
