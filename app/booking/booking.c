@@ -120,27 +120,48 @@ NEOERR *booking_settle_paid(const struct config *cfg, struct db *db, struct aren
 	return nerr_pass(err);
 }
 
+NEOERR *booking_claim(struct db *db, const struct booking_charge *c, const char *provider,
+		      const char *payment_method, long long *payment_id, enum payment_claim *claim,
+		      const char **message)
+{
+	NEOERR *err;
+	*message = NULL;
+	for (int attempt = 0;; attempt++) {
+		err = db_payments_claim(db, c->booking_id, c->event_id, provider, payment_method,
+					c->total_cents, c->currency, c->buyer_name, c->buyer_email,
+					payment_id, claim);
+		if (!booking_should_retry(&err, attempt, NULL))
+			break;
+	}
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	switch (*claim) {
+	case CLAIM_OK:
+		break;
+	case CLAIM_IN_PROGRESS:
+		*message = "A payment for this booking is already being processed.";
+		break;
+	case CLAIM_NOT_PAYABLE:
+		*message = "This booking can no longer be paid.";
+		break;
+	case CLAIM_CHANGED:
+		*message = "Your seats changed (in another window?) since this page was shown. "
+			   "Nothing was charged: check the seats and total, then pay again.";
+		break;
+	}
+	return STATUS_OK;
+}
+
 NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
 		    const struct booking_charge *held, const struct payment_provider *provider,
 		    const char *payment_method, bool release_on_decline, struct booking_payment *out)
 {
-	long long event_id = held->event_id;
 	memset(out, 0, sizeof *out);
 	long long payment_id = held->held_payment_id;
-	enum payment_claim claim = CLAIM_NOT_PAYABLE;
+	enum payment_claim claim = CLAIM_OK;
 	NEOERR *err = STATUS_OK;
-	if (payment_id > 0) {
-		claim = CLAIM_OK;
-	} else {
-		for (int attempt = 0;; attempt++) {
-			err = db_payments_claim(db, held->booking_id, event_id, provider->name,
-						payment_method,
-						held->total_cents, held->currency, held->buyer_name,
-						held->buyer_email, &payment_id, &claim);
-			if (!booking_should_retry(&err, attempt, NULL))
-				break;
-		}
-	}
+	if (payment_id == 0)
+		err = booking_claim(db, held, provider->name, payment_method, &payment_id, &claim, &out->message);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (claim) {
@@ -148,16 +169,12 @@ NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
 		break;
 	case CLAIM_IN_PROGRESS:
 		out->outcome = BOOKING_IN_PROGRESS;
-		out->message = "A payment for this booking is already being processed.";
 		return STATUS_OK;
 	case CLAIM_NOT_PAYABLE:
 		out->outcome = BOOKING_NOT_PAYABLE;
-		out->message = "This booking can no longer be paid.";
 		return STATUS_OK;
 	case CLAIM_CHANGED:
 		out->outcome = BOOKING_CHANGED;
-		out->message = "Your seats changed (in another window?) since this page was shown. "
-			       "Nothing was charged: check the seats and total, then pay again.";
 		return STATUS_OK;
 	}
 	const char *key = booking_charge_key(a, held->booking_id, payment_id);

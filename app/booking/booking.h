@@ -47,6 +47,12 @@ struct booking_charge {
 	long long held_payment_id;
 };
 
+/* Start a payment attempt of `provider` for the booking (db_payments_claim, lock conflicts
+ * retried): CLAIM_OK with *payment_id, or why not in *message, for the shopper. */
+NEOERR *booking_claim(struct db *db, const struct booking_charge *c, const char *provider,
+		      const char *payment_method, long long *payment_id, enum payment_claim *claim,
+		      const char **message);
+
 /* Charge the held booking and confirm it. A decline releases the hold at once when
  * `release_on_decline` (the API), or leaves it for another try (the checkout page); a charge
  * that succeeds after the hold was lost is refunded. */

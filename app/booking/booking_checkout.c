@@ -34,19 +34,6 @@ static const char *utc_datetime(struct arena *a, time_t t)
 	return arena_strdup(a, buf);
 }
 
-static NEOERR *checkout_claim(struct db *db, const struct payment_provider *provider,
-			      const struct booking_charge *c, long long *payment_id, enum payment_claim *claim)
-{
-	NEOERR *err;
-	for (int attempt = 0;; attempt++) {
-		err = db_payments_claim(db, c->booking_id, c->event_id, provider->name, "checkout",
-					c->total_cents, c->currency, c->buyer_name, c->buyer_email,
-					payment_id, claim);
-		if (!booking_should_retry(&err, attempt, NULL))
-			return nerr_pass(err);
-	}
-}
-
 NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct arena *a,
 			       const struct payment_provider *provider, const struct booking_checkout *in,
 			       struct booking_checkout_started *out)
@@ -55,7 +42,7 @@ NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct a
 	const struct booking_charge *c = &in->charge;
 	long long payment_id = 0;
 	enum payment_claim claim = CLAIM_NOT_PAYABLE;
-	NEOERR *err = checkout_claim(db, provider, c, &payment_id, &claim);
+	NEOERR *err = booking_claim(db, c, provider->name, "checkout", &payment_id, &claim, &out->message);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	switch (claim) {
@@ -72,6 +59,7 @@ NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct a
 		    strcmp(p.provider, provider->name) == 0) {
 			out->outcome = START_REDIRECT;
 			out->url = p.checkout_url;
+			out->message = NULL;
 			return STATUS_OK;
 		}
 		out->outcome = START_IN_PROGRESS;
@@ -81,12 +69,9 @@ NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct a
 	}
 	case CLAIM_NOT_PAYABLE:
 		out->outcome = START_NOT_PAYABLE;
-		out->message = "This booking can no longer be paid.";
 		return STATUS_OK;
 	case CLAIM_CHANGED:
 		out->outcome = START_CHANGED;
-		out->message = "Your seats changed (in another window?) since this page was shown. "
-			       "Nothing was charged: check the seats and total, then pay again.";
 		return STATUS_OK;
 	}
 	time_t deadline = checkout_deadline(cfg);

@@ -302,15 +302,18 @@ NEOERR *db_refunds_finish(struct db *db, long long refund_id, bool succeeded, co
 	if (err == STATUS_OK)
 		err = db_exec(db, a, &r, "SELECT payment_id, amount_cents, status FROM refunds"
 			      " WHERE refund_id = ? FOR UPDATE", "i", refund_id);
-	/* Counted once: only the refund's first move from pending adds to the payment's total. */
+	/* The payment's refunded total is a total, never a running sum: the sum of its refunds
+	 * that succeeded here, or what the gateway's charge.refunded said, whichever is more.
+	 * (Adding each refund's amount would count one twice when its webhook lands first.) */
 	if (err == STATUS_OK && r.nrows && strcmp(db_cell(&r, 0, 2), "pending") == 0) {
 		err = db_exec(db, a, NULL, "UPDATE refunds SET status = ?, provider_ref = ?,"
 			      " updated_at = UTC_TIMESTAMP() WHERE refund_id = ?", "ssi",
 			      succeeded ? "succeeded" : "failed", provider_ref, refund_id);
 		if (err == STATUS_OK && succeeded)
-			err = db_exec(db, a, NULL, "UPDATE payments SET refunded_cents = LEAST(amount_cents,"
-				      " refunded_cents + ?), updated_at = UTC_TIMESTAMP() WHERE payment_id = ?",
-				      "ii", ll(db_cell(&r, 0, 1)), ll(db_cell(&r, 0, 0)));
+			err = db_exec(db, a, NULL, "UPDATE payments SET refunded_cents = GREATEST(refunded_cents,"
+				      " LEAST(amount_cents, (SELECT COALESCE(SUM(f.amount_cents), 0) FROM refunds f"
+				      " WHERE f.payment_id = ? AND f.status = 'succeeded'))), updated_at = UTC_TIMESTAMP()"
+				      " WHERE payment_id = ?", "ii", ll(db_cell(&r, 0, 0)), ll(db_cell(&r, 0, 0)));
 	}
 	err = db_end(db, err);
 	arena_destroy(a);

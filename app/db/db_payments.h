@@ -94,8 +94,8 @@ struct refund_record {
 NEOERR *db_refunds_begin(struct db *db, struct arena *a, long long payment_id, long long booking_id,
 			 long long amount_cents, const char *key, const char *reason,
 			 struct refund_record *out, bool *fresh);
-/* The gateway's answer: succeeded (the payment's refunded total grows by the amount, once) or
- * failed. */
+/* The gateway's answer: succeeded (the payment's refunded total becomes at least the sum of
+ * its succeeded refunds) or failed. */
 NEOERR *db_refunds_finish(struct db *db, long long refund_id, bool succeeded, const char *provider_ref);
 
 #endif
