@@ -496,3 +496,38 @@ test('PayPal: a buyer who never approves and never comes back: once the checkout
   assert.deepEqual(seatStatus(ids), ['available']);
   assert.equal(bookingStatus(booking.bookingId), 'failed');
 });
+
+test('Stripe never answering (a timeout) or answering a truncated body: a 503 now, and the sweep decides from Stripe\'s record', async () => {
+  const book = (seat) => fetch(`${process.env.BOXOFFICE_URL}/api/v1/bookings`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventId: fixture.eventId, ticketIds: [seat], paymentInfo: { provider: 'stripe', paymentMethod: 'pm_card_visa' } }),
+  });
+  const [silent, cut] = freshSeats(2, 0);
+  // A call that times out is not tried again (the gateway may still be working on it); the
+  // stand-in does nothing for it. One whose body is cut off did happen.
+  await control('POST', 'webhooks', { mode: 'drop', times: 10 });
+  await control('POST', 'faults', { match: { method: 'POST', path: '/v1/payment_intents' }, action: 'timeout', times: 1 });
+  const r1 = await book(silent);
+  assert.equal(r1.status, 503);
+  await control('POST', 'faults', { match: { method: 'POST', path: '/v1/payment_intents' }, action: 'truncate', times: 5 });
+  const r2 = await book(cut);
+  assert.equal(r2.status, 503);
+  await control('DELETE', 'faults');
+  await webhooksSettled();
+  await control('POST', 'webhooks', { mode: 'normal' });
+  const held = (seat) => Number(sql(`SELECT booking_id FROM tickets WHERE ticket_id = ${seat}`)[0][0]);
+  const [b1, b2] = [held(silent), held(cut)];
+  assert.ok(b1 && b2, 'both seats stay held while nobody knows');
+  // Minutes later: the truncated one was charged and is confirmed; the silent one has no
+  // charge at Stripe, and once old enough is given up, its hold left to run out.
+  sql(`UPDATE payments SET created_at = UTC_TIMESTAMP() - INTERVAL 2 MINUTE, updated_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE
+       WHERE booking_id IN (${b1}, ${b2})`);
+  sweep();
+  assert.equal(bookingStatus(b2), 'confirmed', 'the charge Stripe made is found and the booking confirmed');
+  assert.equal(paymentOf(b1).status, 'pending', 'no charge found yet: Stripe\'s search may lag, so it waits');
+  sql(`UPDATE payments SET created_at = UTC_TIMESTAMP() - INTERVAL 11 MINUTE, updated_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE
+       WHERE booking_id = ${b1}`);
+  sweep();
+  assert.equal(paymentOf(b1).status, 'failed', 'ten minutes without a charge at Stripe: it never got there');
+  assert.equal((await ledger()).charges.filter((c) => c.metadata?.attempt?.endsWith(`-payment-${paymentOf(b1).id}`)).length, 0);
+});
