@@ -1,6 +1,6 @@
 // The control API under /_control/: not part of any gateway. Tests use it to reset the
 // stand-in, make the shopper's choices without a browser, inject faults, steer webhook
-// delivery and read the stand-in's own book of money. JSON in and out, no authentication
+// delivery, read the stand-in's own book of money and the SMS it was asked to send. JSON in and out, no authentication
 // (the stand-in listens on loopback only).
 import { json, ControlError, decodeSegment } from './http.mjs';
 import { FaultError } from './faults.mjs';
@@ -38,8 +38,8 @@ function totals(charges, refunds) {
 }
 
 export class Control {
-  constructor({ stripe, paypal, webhooks, faults, settings }) {
-    Object.assign(this, { stripe, paypal, webhooks, faults, settings });
+  constructor({ stripe, paypal, twilio, webhooks, faults, settings }) {
+    Object.assign(this, { stripe, paypal, twilio, webhooks, faults, settings });
   }
 
   static ROUTES = [
@@ -59,6 +59,8 @@ export class Control {
     ['POST', /^\/_control\/paypal\/tokens$/, 'paypalTokens'],
     ['POST', /^\/_control\/paypal\/([^/]+)$/, 'paypalChoice'],
     ['GET', /^\/_control\/ledger$/, 'ledger'],
+    ['GET', /^\/_control\/sms$/, 'listSms'],
+    ['DELETE', /^\/_control\/sms$/, 'clearSms'],
   ];
 
   handle(req) {
@@ -78,6 +80,7 @@ export class Control {
   reset() {
     this.stripe.reset();
     this.paypal.reset();
+    this.twilio.reset();
     this.webhooks.reset();
     this.faults.reset();
     this.settings.latencyMs = this.settings.initialLatencyMs;
@@ -173,5 +176,16 @@ export class Control {
     const charges = [...s.charges, ...p.charges];
     const refunds = [...s.refunds, ...p.refunds];
     return ok({ charges, refunds, totals: totals(charges, refunds) });
+  }
+
+  // Twilio has no idempotency keys: a POST retried after a lost answer is a second SMS, and
+  // a second row here.
+  listSms() {
+    return ok({ messages: this.twilio.ledger() });
+  }
+
+  clearSms() {
+    this.twilio.reset();
+    return ok({ messages: [] });
   }
 }

@@ -15,6 +15,8 @@ export const KEYS = {
   paypalClientId: 'AStandInClientIdForTests',
   paypalClientSecret: 'EStandInClientSecretForTests',
   paypalWebhookId: '8PT597110X687430LKGECATA',
+  twilioAccountSid: 'AC0123456789abcdef0123456789abcdef',
+  twilioAuthToken: 'fedcba9876543210fedcba9876543210',
 };
 
 export async function waitFor(check, { timeoutMs = 5000, intervalMs = 20, what = 'condition' } = {}) {
@@ -60,9 +62,10 @@ export async function startGateway(overrides = {}) {
     listen: '127.0.0.1:0',
     stripe: { secretKey: KEYS.stripeSecret, webhookSecret: KEYS.stripeWebhookSecret, webhookUrl: null, asyncDelayMs: 200, ...overrides.stripe },
     paypal: { clientId: KEYS.paypalClientId, clientSecret: KEYS.paypalClientSecret, webhookId: KEYS.paypalWebhookId, webhookUrl: null, ...overrides.paypal },
+    twilio: { accountSid: KEYS.twilioAccountSid, authToken: KEYS.twilioAuthToken, ...overrides.twilio },
     pidfile: join(dir, 'gateway.pid'),
     webhookRetryDelaysMs: [100, 200, 400],
-    ...Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== 'stripe' && k !== 'paypal')),
+    ...Object.fromEntries(Object.entries(overrides).filter(([k]) => !['stripe', 'paypal', 'twilio'].includes(k))),
   };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));

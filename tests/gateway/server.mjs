@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// A local stand-in for the parts of Stripe and PayPal that Boxoffice calls: their APIs on the
-// wire, the hosted pages a shopper is sent to, signed webhooks, and a control API for tests.
+// A local stand-in for the parts of Stripe, PayPal and Twilio that Boxoffice calls: their APIs
+// on the wire, the hosted pages a shopper is sent to, signed webhooks, the SMS it was asked to
+// send, and a control API for tests.
 // Node 20, no packages; all state in memory. See README.md beside this file.
 //
 //   node tests/gateway/server.mjs CONFIG.json
 //
-// Each request goes: classify (Stripe API, PayPal API, hosted page, control) -> for API calls,
+// Each request goes: classify (Stripe, PayPal or Twilio API, hosted page, control) -> for API calls,
 // the configured latency and any injected fault -> the handler, which returns a reply value
 // -> the reply is written, or mangled as the fault says. One log line per request on stdout.
 import http from 'node:http';
@@ -17,6 +18,7 @@ import { Faults } from './faults.mjs';
 import { Webhooks } from './webhooks.mjs';
 import { StripeGateway } from './stripe.mjs';
 import { PayPalGateway } from './paypal.mjs';
+import { TwilioGateway } from './twilio.mjs';
 import { Control } from './control.mjs';
 
 function fail(message) {
@@ -44,6 +46,7 @@ function loadConfig(file) {
   };
   need('stripe', ['secretKey', 'webhookSecret']);
   need('paypal', ['clientId', 'clientSecret', 'webhookId']);
+  need('twilio', ['accountSid', 'authToken']);
   if (c.latencyMs !== undefined && !(Number.isFinite(c.latencyMs) && c.latencyMs >= 0)) fail('config: latencyMs must be a non-negative number');
   if (c.webhookConcurrency !== undefined && !(Number.isInteger(c.webhookConcurrency) && c.webhookConcurrency >= 1 && c.webhookConcurrency <= 64)) {
     fail('config: webhookConcurrency must be an integer from 1 to 64');
@@ -60,6 +63,7 @@ function classify(path) {
   if (path.startsWith('/c/pay/')) return 'stripe-page';
   if (path === '/checkoutnow') return 'paypal-page';
   if (PayPalGateway.owns(path)) return 'paypal';
+  if (TwilioGateway.owns(path)) return 'twilio';
   if (path.startsWith('/v1/')) return 'stripe';
   return null;
 }
@@ -85,7 +89,9 @@ class App {
     });
     this.stripe = new StripeGateway({ ...config.stripe, publicUrl, webhooks: this.webhooks, asyncDelayMs: config.stripe.asyncDelayMs, log });
     this.paypal = new PayPalGateway({ ...config.paypal, publicUrl, webhooks: this.webhooks, log });
-    this.control = new Control({ stripe: this.stripe, paypal: this.paypal, webhooks: this.webhooks, faults: this.faults, settings: this.settings });
+    this.twilio = new TwilioGateway({ ...config.twilio, log });
+    this.apis = { stripe: this.stripe, paypal: this.paypal, twilio: this.twilio };
+    this.control = new Control({ stripe: this.stripe, paypal: this.paypal, twilio: this.twilio, webhooks: this.webhooks, faults: this.faults, settings: this.settings });
   }
 
   log(line) {
@@ -110,7 +116,7 @@ class App {
       throw err;
     }
     let reply;
-    if (kind === 'stripe' || kind === 'paypal') {
+    if (kind in this.apis) {
       if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
       fault = this.faults.take(r.method, r.path);
       if (fault?.action === 'timeout') {
@@ -120,7 +126,7 @@ class App {
         outcome = ' (hung)';
         return;
       }
-      const gateway = kind === 'stripe' ? this.stripe : this.paypal;
+      const gateway = this.apis[kind];
       reply = fault?.action === 'status' ? gateway.injectedError(fault.status, r.requestId) : gateway.handle(r);
       if (fault?.action === 'delay') await sleep(fault.delayMs);
     } else if (kind === 'control') {
