@@ -271,6 +271,11 @@ export function dev(...args) {
 export const restartDb = () => dev('stack', 'restart-db', RUN_DIR);
 export const stopMemcached = () => dev('stack', 'stop-memcached', RUN_DIR);
 export const startMemcached = () => dev('stack', 'start-memcached', RUN_DIR);
+// The mail catcher (same ports, the mails it holds kept) and the notifier.
+export const stopMail = () => dev('stack', 'stop-mail', RUN_DIR);
+export const startMail = () => dev('stack', 'start-mail', RUN_DIR);
+export const stopNotify = () => dev('stack', 'stop-notify', RUN_DIR);
+export const startNotify = () => dev('stack', 'start-notify', RUN_DIR);
 
 // memcached text protocol over its unix socket: one command, the reply up to its terminator.
 export function memcached(command, terminator = /\r\n$/) {
