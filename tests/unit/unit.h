@@ -32,6 +32,7 @@ Suite *search_suite(void);
 Suite *checkout_suite(void);
 /* tickets/ */
 Suite *ticket_code_suite(void);
+Suite *qr_suite(void);
 
 /* unit_tools.c, for suites that hand our output to outside programs (zbarimg, poppler). */
 struct arena;
