@@ -33,6 +33,7 @@ Suite *checkout_suite(void);
 /* tickets/ */
 Suite *ticket_code_suite(void);
 Suite *qr_suite(void);
+Suite *ticket_pdf_suite(void);
 
 /* unit_tools.c, for suites that hand our output to outside programs (zbarimg, poppler). */
 struct arena;
