@@ -19,13 +19,14 @@ const ROOMS = {
   db: ['core'],
   cache: ['core'],
   net: ['core'],
+  tickets: ['core'],
   payments: ['core', 'net'],
   booking: ['core', 'db', 'payments'],
   http: ['core', 'db', 'cache', 'payments'],
-  shop: ['core', 'db', 'cache', 'payments', 'booking', 'http'],
+  shop: ['core', 'db', 'cache', 'payments', 'booking', 'http', 'tickets'],
   webhooks: ['core', 'db', 'payments', 'booking', 'http'],
   seed: ['core', 'db'],
-  cmd: ['core', 'db', 'cache', 'net', 'payments', 'booking', 'http', 'shop', 'webhooks', 'seed'],
+  cmd: ['core', 'db', 'cache', 'net', 'payments', 'booking', 'http', 'shop', 'webhooks', 'seed', 'tickets'],
 };
 
 const SRCDIR = process.env.BOXOFFICE_SRCDIR ?? process.cwd();

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <check.h>
+#include <ClearSilver.h>
 
 /* Rows in a table of test cases (arrays only, never pointers). */
 #define UNIT_ROWS(table) ((int)(sizeof(table) / sizeof((table)[0])))
@@ -29,6 +30,24 @@ Suite *fuzz_suite(void);
 /* shop/ */
 Suite *search_suite(void);
 Suite *checkout_suite(void);
+/* tickets/ */
+Suite *ticket_code_suite(void);
+Suite *qr_suite(void);
+Suite *ticket_pdf_suite(void);
+
+/* unit_tools.c, for suites that hand our output to outside programs (zbarimg, poppler). */
+struct arena;
+/* A fresh folder, removed with its files when the arena is destroyed. */
+const char *unit_temp_dir(struct arena *a);
+/* dir/name holding the bytes; its path. */
+const char *unit_write_file(struct arena *a, const char *dir, const char *name, const void *data,
+			    size_t len);
+/* The standard output of `sh -c` the formatted command, and its exit status in *status; a
+ * program that is not installed fails the check (127). */
+char *unit_command(struct arena *a, int *status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* What a NEOERR chain says (its messages, no traceback), which it frees. */
+char *unit_error_text(struct arena *a, NEOERR *err);
 
 /* The fuzz loops' random numbers: xorshift64* from a fixed seed (set unit_rng_state first),
  * so any failure reproduces exactly. */

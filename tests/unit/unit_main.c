@@ -22,6 +22,9 @@ int main(void)
 	srunner_add_suite(sr, fuzz_suite());
 	srunner_add_suite(sr, search_suite());
 	srunner_add_suite(sr, checkout_suite());
+	srunner_add_suite(sr, ticket_code_suite());
+	srunner_add_suite(sr, qr_suite());
+	srunner_add_suite(sr, ticket_pdf_suite());
 
 	/* CK_NORMAL prints failures and the closing "100%: Checks: N, ..." line. Each check runs
 	 * in its own forked child (Check's default), so under ASan a leak in one check makes the
