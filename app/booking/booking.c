@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "db/db_outbox.h"
 #include "db/db_payments.h"
 #include "payments/payments.h"
 
@@ -110,7 +111,7 @@ NEOERR *booking_settle_paid(const struct config *cfg, struct db *db, struct aren
 		break;
 	}
 	*out = SETTLED_REFUNDED;
-	const char *why = confirmed == CONFIRM_LOST ? "hold lost before payment completed"
+	const char *why = confirmed == CONFIRM_LOST ? REFUND_REASON_HOLD_LOST
 						    : "booking already paid by another attempt";
 	err = booking_refund(cfg, db, a, provider, paid->payment_id, paid->booking_id, paid->provider_ref,
 			     paid->amount_cents, paid->currency,
@@ -128,7 +129,7 @@ NEOERR *booking_claim(struct db *db, const struct booking_charge *c, const char 
 	*message = NULL;
 	for (int attempt = 0;; attempt++) {
 		err = db_payments_claim(db, c->booking_id, c->event_id, provider, payment_method,
-					c->total_cents, c->currency, c->buyer_name, c->buyer_email,
+					c->total_cents, c->currency, &c->buyer,
 					payment_id, claim);
 		if (!booking_should_retry(&err, attempt, NULL))
 			break;
@@ -193,7 +194,7 @@ NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
 		 * so a crowd turned away does not sit on them for the length of a hold. */
 		NEOERR *closed = db_payments_finish(db, payment_id, "failed", NULL, "not sent: payment calls busy");
 		if (closed == STATUS_OK && release_on_decline)
-			closed = db_bookings_release(db, held->booking_id, "failed");
+			closed = db_bookings_release(db, held->booking_id, "failed", NULL);
 		nerr_ignore(&closed);
 		return nerr_pass(err);
 	}
@@ -207,7 +208,7 @@ NEOERR *booking_pay(const struct config *cfg, struct db *db, struct arena *a,
 		out->message = paid.message;
 		err = db_payments_finish(db, payment_id, "declined", paid.provider_ref, paid.message);
 		if (err == STATUS_OK && release_on_decline)
-			err = db_bookings_release(db, held->booking_id, "failed");
+			err = db_bookings_release(db, held->booking_id, "failed", OUTBOX_PAYMENT_FAILED);
 		return nerr_pass(err);
 	}
 	/* The success is recorded in the confirm transaction (one commit, not two). */

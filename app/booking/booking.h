@@ -39,8 +39,7 @@ struct booking_charge {
 	const char *booking_code;
 	long long total_cents;
 	const char *currency;
-	const char *buyer_name;      /* optional: recorded with the payment attempt */
-	const char *buyer_email;
+	struct buyer buyer;          /* optional: recorded with the payment attempt */
 	/* Held by this very request (the API), with its payment attempt recorded in the hold
 	 * transaction (hold_request.payment_provider): nobody else knows its token yet, so no
 	 * other attempt can race this one and the claim transaction is skipped. 0 otherwise. */

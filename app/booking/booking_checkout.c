@@ -79,7 +79,7 @@ NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct a
 	struct payment_checkout_request rq = {
 		.booking_id = c->booking_id, .booking_code = c->booking_code,
 		.description = in->description, .amount_cents = c->total_cents, .currency = c->currency,
-		.lines = in->lines, .nlines = in->nlines, .buyer_email = c->buyer_email,
+		.lines = in->lines, .nlines = in->nlines, .buyer_email = c->buyer.email,
 		.success_url = in->success_url, .cancel_url = in->cancel_url,
 		.expires_at = deadline, .idempotency_key = key, .attempt = key,
 	};
@@ -89,7 +89,8 @@ NEOERR *booking_checkout_start(const struct config *cfg, struct db *db, struct a
 		/* A session nobody was sent to charges nothing: close the attempt, keep the hold. */
 		bool replay;
 		NEOERR *closed = db_payments_unpaid(db, a, payment_id, "failed",
-						    "the gateway did not open the checkout", false, NULL, &replay);
+						    "the gateway did not open the checkout", UNPAID_KEEP_HOLD,
+						    NULL, &replay);
 		nerr_ignore(&closed);
 		return nerr_pass(err);
 	}
@@ -184,12 +185,12 @@ NEOERR *booking_checkout_settle(const struct config *cfg, struct db *db, struct 
 	case CHECKOUT_EXPIRED:
 		*out = RESULT_EXPIRED;
 		return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed", "the checkout expired unpaid",
-						    true, NULL, &replay));
+						    UNPAID_RELEASE_EXPIRED, NULL, &replay));
 	case CHECKOUT_FAILED:
 		*out = RESULT_FAILED;
 		*message = st.message;
-		return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "declined", st.message, true, NULL,
-						    &replay));
+		return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "declined", st.message,
+						    UNPAID_RELEASE_DECLINED, NULL, &replay));
 	}
 	return STATUS_OK;
 }
@@ -217,7 +218,7 @@ NEOERR *booking_checkout_abandon(const struct config *cfg, struct db *db, struct
 	}
 	bool replay;
 	return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed", "given up on the gateway's page",
-					    true, NULL, &replay));
+					    UNPAID_RELEASE_QUIETLY, NULL, &replay));
 }
 
 /* "booking-B-payment-P": the attempt P, or 0. */
@@ -300,20 +301,22 @@ NEOERR *booking_checkout_event(const struct config *cfg, struct db *db, struct a
 		}
 		if (st.state == CHECKOUT_FAILED) {
 			record.outcome = "declined";
-			err = db_payments_unpaid(db, a, p.payment_id, "declined", st.message, true, &record, &replay);
+			err = db_payments_unpaid(db, a, p.payment_id, "declined", st.message,
+						 UNPAID_RELEASE_DECLINED, &record, &replay);
 			*outcome = replay ? "replay" : "declined";
 			return nerr_pass(err);
 		}
 		break;
 	case PAYMENT_EVENT_CHECKOUT_FAILED:
 		record.outcome = "declined";
-		err = db_payments_unpaid(db, a, p.payment_id, "declined", ev->message, true, &record, &replay);
+		err = db_payments_unpaid(db, a, p.payment_id, "declined", ev->message, UNPAID_RELEASE_DECLINED,
+					 &record, &replay);
 		*outcome = replay ? "replay" : "declined";
 		return nerr_pass(err);
 	case PAYMENT_EVENT_CHECKOUT_EXPIRED:
 		record.outcome = "expired";
-		err = db_payments_unpaid(db, a, p.payment_id, "failed", "the checkout expired unpaid", true,
-					 &record, &replay);
+		err = db_payments_unpaid(db, a, p.payment_id, "failed", "the checkout expired unpaid",
+					 UNPAID_RELEASE_EXPIRED, &record, &replay);
 		*outcome = replay ? "replay" : "expired";
 		return nerr_pass(err);
 	case PAYMENT_EVENT_REFUNDED:

@@ -108,7 +108,8 @@ static NEOERR *reconcile_checkout(const struct config *cfg, struct db *db, struc
 		*what = "never opened at the gateway: closed";
 		bool replay;
 		return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed",
-						    "the checkout was never opened", false, NULL, &replay));
+						    "the checkout was never opened", UNPAID_KEEP_HOLD,
+						    NULL, &replay));
 	}
 	enum checkout_result result;
 	const char *message;

@@ -20,5 +20,6 @@ extern const struct command cmd_migrate;
 extern const struct command cmd_seed;
 extern const struct command cmd_sweep;
 extern const struct command cmd_payments;
+extern const struct command cmd_notify;
 
 #endif

@@ -13,6 +13,7 @@ static const struct command *const COMMANDS[] = {
 	&cmd_seed,
 	&cmd_sweep,
 	&cmd_payments,
+	&cmd_notify,
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

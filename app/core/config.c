@@ -5,25 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "core/config.h"
+#include "core/errors.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/local/share/boxoffice"
 #endif
-
-static char *config_string(HDF *hdf, const char *name, const char *def)
-{
-	const char *v = hdf_get_value(hdf, name, def);
-	return v ? xstrdup(v) : NULL;
-}
-
-static char *config_secret(HDF *hdf, const char *name, const char *env)
-{
-	const char *v = getenv(env);
-	if (v == NULL || *v == '\0')
-		v = hdf_get_value(hdf, name, "");
-	return xstrdup(v);
-}
 
 static int default_workers(void)
 {
@@ -119,6 +107,9 @@ NEOERR *config_load(struct config *cfg, const char *path)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Payments.Stripe.WebhookTolerance must be 1..3600", path);
 	if (cfg->max_requests < 0)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.MaxRequests must be >= 0", path);
+	err = config_load_notify(cfg, path);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
 	if (cfg->db_socket && *cfg->db_socket == '\0') {
 		free(cfg->db_socket);
 		cfg->db_socket = NULL;
@@ -128,6 +119,33 @@ NEOERR *config_load(struct config *cfg, const char *path)
 		cfg->memcached_servers = NULL;
 	}
 	return STATUS_OK;
+}
+
+struct config *config_reread(const char *path, struct config_kept *kept)
+{
+	struct config *fresh = xcalloc(1, sizeof *fresh);
+	NEOERR *err = config_load(fresh, path);
+	if (err != STATUS_OK) {
+		errors_log_and_free(err, "reload");
+		log_error("reload failed; keeping the running configuration");
+		config_free(fresh);
+		free(fresh);
+		return NULL;
+	}
+	kept->list = xrealloc(kept->list, sizeof *kept->list * (size_t)(kept->n + 1));
+	kept->list[kept->n++] = fresh;
+	return fresh;
+}
+
+void config_kept_free(struct config_kept *kept)
+{
+	for (int i = 0; i < kept->n; i++) {
+		config_free(kept->list[i]);
+		free(kept->list[i]);
+	}
+	free(kept->list);
+	kept->list = NULL;
+	kept->n = 0;
 }
 
 void config_free(struct config *cfg)
@@ -145,6 +163,7 @@ void config_free(struct config *cfg)
 		free(*strings[i]);
 		*strings[i] = NULL;
 	}
+	config_free_notify(cfg);
 	if (cfg->hdf)
 		hdf_destroy(&cfg->hdf);
 }

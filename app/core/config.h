@@ -3,6 +3,7 @@
 #ifndef BOXOFFICE_CONFIG_H
 #define BOXOFFICE_CONFIG_H
 #include <ClearSilver.h>
+#include "core/ticket_code.h"
 
 struct config {
 	HDF *hdf;                 /* the whole file, for rooms with their own sections */
@@ -59,6 +60,42 @@ struct config {
 	char *paypal_webhook_id;  /* Payments.PayPal.WebhookId */
 	char *paypal_base_url;    /* Payments.PayPal.BaseURL (https://api-m.sandbox.paypal.com) */
 	char *paypal_checkout_origin; /* Payments.PayPal.CheckoutOrigin (https://www.sandbox.paypal.com) */
+	/* Notify: `boxoffice notify`, the outbox's sender (core/config_notify.c) */
+	char *notify_pid_file;    /* Notify.PidFile (optional) */
+	char *notify_log_file;    /* Notify.LogFile (optional; default stderr) */
+	int notify_senders;       /* Notify.Senders: sender processes (2) */
+	int notify_batch;         /* Notify.BatchSize: messages a sender claims at once (10) */
+	int notify_poll_ms;       /* Notify.PollMs: how often an idle sender looks for work (250) */
+	int notify_lease_seconds; /* Notify.LeaseSeconds: a claimed message whose sender died goes
+				   * out again after this (120) */
+	int notify_retry_base_seconds; /* Notify.RetryBaseSeconds: the first retry's delay (30),
+				   * doubling each time up to Notify.RetryMaxSeconds (3600), jittered */
+	int notify_retry_max_seconds;
+	int notify_give_up_minutes; /* Notify.GiveUpMinutes: a message still failing this long after
+				   * it was written is given up (2880, two days) */
+	char *notify_from;        /* Notify.From: "Boxoffice <tickets@example.org>" */
+	char *notify_reply_to;    /* Notify.ReplyTo (optional) */
+	int notify_attendee_mails; /* Notify.AttendeeMails: a ticket whose holder has an email
+				   * address is also mailed to the holder alone (1) */
+	char *smtp_url;           /* Notify.Mail.URL: smtp://host:port or smtps://host:port */
+	char *smtp_user;          /* Notify.Mail.User: SMTP AUTH when set */
+	char *smtp_password;      /* Notify.Mail.Password, or env BOXOFFICE_SMTP_PASSWORD */
+	int smtp_starttls;        /* Notify.Mail.StartTLS = required: refuse to send in clear (off) */
+	char *smtp_ca_file;       /* Notify.Mail.CAFile: trust this CA for the server's certificate */
+	int smtp_timeout_ms;      /* Notify.Mail.TimeoutMs: one message, all in (30000) */
+	char *sms_provider;       /* Notify.SMS.Provider: twilio, or none (none) */
+	char *sms_base_url;       /* Notify.SMS.BaseURL (https://api.twilio.com) */
+	char *sms_account_sid;    /* Notify.SMS.AccountSid */
+	char *sms_auth_token;     /* Notify.SMS.AuthToken, or env BOXOFFICE_SMS_AUTH_TOKEN */
+	char *sms_from;           /* Notify.SMS.From: the sending number, E.164 */
+	/* Tickets */
+	char *ticket_keys;        /* Tickets.SigningKeys "id:hex, id:hex", or env BOXOFFICE_TICKET_KEYS;
+				   * none: one key derived from Secrets.Key */
+	int ticket_current_key;   /* Tickets.CurrentKey: the id that signs new codes */
+	struct ticket_keyring ticket_keyring;   /* the keys themselves, parsed (or derived) */
+	char *ticket_font_dir;    /* Tickets.FontDir: DejaVu's TrueType files, for the PDFs */
+	char *checkin_secret;     /* Tickets.CheckinSecret, or env BOXOFFICE_CHECKIN_SECRET: opens the
+				   * door's check-in page until accounts exist (none: closed) */
 	/* Secrets */
 	char *secret_key;         /* Secrets.Key, or env BOXOFFICE_SECRET_KEY: CSRF and link HMACs */
 };
@@ -66,5 +103,23 @@ struct config {
 /* Load path (NULL = $BOXOFFICE_CONFIG or ./boxoffice.hdf); fills defaults, applies env overrides. */
 NEOERR *config_load(struct config *cfg, const char *path);
 void config_free(struct config *cfg);
+
+/* The configurations a daemon has read again on SIGHUP. The older ones stay allocated until
+ * it exits: they are tiny, and freeing one would need to know no child still refers to it. */
+struct config_kept {
+	struct config **list;
+	int n;
+};
+/* The configuration read again from `path` and kept in `kept`; NULL, with the reason logged,
+ * when it does not load (the running one then stays). */
+struct config *config_reread(const char *path, struct config_kept *kept);
+void config_kept_free(struct config_kept *kept);
+
+/* One setting (config_values.c): a string with its default (NULL stays NULL), or a secret the
+ * environment variable `env` overrides when set; both are the caller's to free. */
+char *config_string(HDF *hdf, const char *name, const char *def);
+char *config_secret(HDF *hdf, const char *name, const char *env);
+NEOERR *config_load_notify(struct config *cfg, const char *path);
+void config_free_notify(struct config *cfg);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/log.h"
 
 NERR_TYPE ERR_BAD_REQUEST = -1;
+NERR_TYPE ERR_UNAUTHORIZED = -1;
 NERR_TYPE ERR_FORBIDDEN = -1;
 NERR_TYPE ERR_NOT_FOUND = -1;
 NERR_TYPE ERR_CONFLICT = -1;
@@ -19,6 +20,7 @@ static const struct {
 	int status;
 } ERROR_TYPES[] = {
 	{ &ERR_BAD_REQUEST, "BadRequest", 400 },
+	{ &ERR_UNAUTHORIZED, "Unauthorized", 401 },
 	{ &ERR_FORBIDDEN, "Forbidden", 403 },
 	{ &ERR_NOT_FOUND, "NotFound", 404 },
 	{ &ERR_CONFLICT, "Conflict", 409 },

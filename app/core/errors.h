@@ -5,6 +5,7 @@
 #include <ClearSilver.h>
 
 extern NERR_TYPE ERR_BAD_REQUEST;      /* 400 */
+extern NERR_TYPE ERR_UNAUTHORIZED;     /* 401 */
 extern NERR_TYPE ERR_FORBIDDEN;        /* 403 */
 extern NERR_TYPE ERR_NOT_FOUND;        /* 404 */
 extern NERR_TYPE ERR_CONFLICT;         /* 409 */

@@ -9,9 +9,12 @@
 #include <sodium.h>
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/config.h"
+#include "core/ticket_code.h"
 #include "db/db.h"
 #include "db/db_bookings.h"
 #include "db/db_events.h"
+#include "db/db_outbox.h"
 #include "db/sql_builder.h"
 
 #define CODE_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   /* no 0/O, 1/I */
@@ -170,11 +173,31 @@ static const char SQL_EVENT_ON_SALE[] =
 	" WHERE event_id = ?";
 static const char SQL_INSERT_BOOKING[] =
 	"INSERT INTO bookings (event_id, booking_code, access_token_hash, buyer_name, buyer_email,"
-	" total_price_cents, ticket_count, currency, payment_status, expires_at, idempotency_key)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)";
+	" buyer_phone, total_price_cents, ticket_count, currency, payment_status, expires_at,"
+	" idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)";
 static const char SQL_PAYMENT_START[] =
 	"INSERT INTO payments (booking_id, event_id, provider, payment_method, amount_cents, currency)"
 	" VALUES (?, ?, ?, ?, ?, ?)";
+
+static const char SQL_CLEAR_HOLDERS[] = "DELETE FROM booking_holders WHERE booking_id = ?";
+/* Only tickets the booking holds: a holder named for someone else's seat is dropped. */
+static const char SQL_ADD_HOLDER[] =
+	"INSERT INTO booking_holders (booking_id, ticket_id, holder_name, holder_email)"
+	" SELECT ?, ticket_id, ?, ? FROM tickets WHERE ticket_id = ? AND booking_id = ?";
+
+/* The ticket holders the buyer named, in place of any named before (a second try at Pay). */
+static NEOERR *db_bookings_set_holders(struct db *db, struct arena *a, long long booking_id,
+				       const struct buyer *buyer)
+{
+	NEOERR *err = db_exec(db, a, NULL, SQL_CLEAR_HOLDERS, "i", booking_id);
+	for (int i = 0; err == STATUS_OK && i < buyer->nholders; i++) {
+		const struct ticket_holder *h = &buyer->holders[i];
+		if (h->name || h->email)
+			err = db_exec(db, a, NULL, SQL_ADD_HOLDER, "issii", booking_id, h->name, h->email,
+				      h->ticket_id, booking_id);
+	}
+	return nerr_pass(err);
+}
 
 static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_request *rq,
 			   struct hold_result *out)
@@ -186,10 +209,10 @@ static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_req
 	for (int i = 0; i < out->ntickets; i++)
 		out->total_cents += out->tickets[i].price_cents;
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_INSERT_BOOKING, "isbssiisss", rq->event_id,
-			      out->booking_code, (const char *)hash, sizeof hash, rq->buyer_name,
-			      rq->buyer_email, out->total_cents, (long long)out->ntickets, out->currency,
-			      out->expires_at, rq->idempotency_key);
+	NEOERR *err = db_exec(db, a, &r, SQL_INSERT_BOOKING, "isbsssiisss", rq->event_id,
+			      out->booking_code, (const char *)hash, sizeof hash, rq->buyer.name,
+			      rq->buyer.email, rq->buyer.phone, out->total_cents, (long long)out->ntickets,
+			      out->currency, out->expires_at, rq->idempotency_key);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	out->booking_id = (long long)r.insert_id;
@@ -210,7 +233,11 @@ static NEOERR *hold_record(struct db *db, struct arena *a, const struct hold_req
 		sql_int(sb, out->tickets[i].ticket_id);
 	}
 	sql_add(sb, ")");
-	return nerr_pass(sql_exec(sb, db, a, &r));
+	err = sql_exec(sb, db, a, &r);
+	/* After the tickets are this booking's: a holder goes only onto a ticket it holds. */
+	if (err == STATUS_OK && rq->buyer.nholders > 0)
+		err = db_bookings_set_holders(db, a, out->booking_id, &rq->buyer);
+	return nerr_pass(err);
 }
 
 /* Inside the hold's transaction: take every requested ticket, or refuse (rolled back). */
@@ -305,7 +332,15 @@ static const char SQL_PAYMENT_FINISH[] =
 /* Rows per INSERT of e-tickets: 5 parameters each, within SQL_BUILDER_MAX_PARAMS. */
 #define ITEMS_PER_INSERT 12
 
-/* One e-ticket per sold ticket: one statement for up to ITEMS_PER_INSERT tickets. */
+/* The attendees the buyer named at checkout go onto their e-tickets. */
+static const char SQL_ITEM_HOLDERS[] =
+	"UPDATE booking_items i JOIN booking_holders h"
+	" ON h.booking_id = i.booking_id AND h.ticket_id = i.ticket_id"
+	" SET i.holder_name = h.holder_name, i.holder_email = h.holder_email WHERE i.booking_id = ?";
+
+/* One e-ticket per sold ticket: one statement for up to ITEMS_PER_INSERT tickets. Each code
+ * is signed over the event, the booking and the seat (core/ticket_code.h), so the door can
+ * tell a forgery without asking the database. */
 static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long booking_id,
 				   const struct db_result *t)
 {
@@ -316,10 +351,11 @@ static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long boo
 		sql_add(sb, "INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents,"
 			    " ticket_code) VALUES ");
 		for (int i = from; i < to; i++) {
-			unsigned char raw[16];
-			randombytes_buf(raw, sizeof raw);
-			char *code = arena_alloc(a, 33);
-			sodium_bin2hex(code, 33, raw, sizeof raw);
+			const char *code = ticket_code_sign(&db->cfg->ticket_keyring, a, ll(db_cell(t, i, 3)),
+							    booking_id, ll(db_cell(t, i, 0)));
+			if (code == NULL)
+				return nerr_raise(NERR_ASSERT, "ticket %s of booking %lld: ids too large to sign",
+						  db_cell(t, i, 0), booking_id);
 			sql_add(sb, i > from ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
 			sql_int(sb, booking_id);
 			sql_int(sb, ll(db_cell(t, i, 3)));
@@ -329,6 +365,8 @@ static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long boo
 		}
 		err = sql_exec(sb, db, a, NULL);
 	}
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, SQL_ITEM_HOLDERS, "i", booking_id);
 	return nerr_pass(err);
 }
 
@@ -491,6 +529,12 @@ static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_
 		err = confirm_issue_items(db, a, booking_id, &t);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "confirmed", "confirmed", booking_id);
+	/* The confirmation and the e-tickets leave through the outbox, written here so that they
+	 * exist exactly when the sale does. */
+	if (err == STATUS_OK)
+		err = db_outbox_for_booking(db, a, OUTBOX_BOOKING_CONFIRMED, booking_id, 0, NULL, true);
+	if (err == STATUS_OK)
+		err = db_outbox_for_holders(db, booking_id);
 	return nerr_pass(err);
 }
 
@@ -504,7 +548,7 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 }
 
 NEOERR *db_bookings_release_locked(struct db *db, struct arena *a, long long booking_id,
-				   const char *new_status, bool *released)
+				   const char *new_status, const char *notice, bool *released)
 {
 	struct db_result b;
 	*released = false;
@@ -516,17 +560,21 @@ NEOERR *db_bookings_release_locked(struct db *db, struct arena *a, long long boo
 		err = db_exec(db, a, NULL, SQL_RELEASE_TICKETS, "i", booking_id);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", new_status, new_status, booking_id);
+	if (err == STATUS_OK && notice)
+		err = db_outbox_for_booking(db, a, notice, booking_id, 0, NULL, false);
 	*released = err == STATUS_OK;
 	return nerr_pass(err);
 }
 
-NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status)
+NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status,
+			    const char *notice)
 {
 	struct arena *a = arena_new();
 	bool released;
 	NEOERR *err = db_begin(db);
 	if (err == STATUS_OK)
-		err = db_end(db, db_bookings_release_locked(db, a, booking_id, new_status, &released));
+		err = db_end(db, db_bookings_release_locked(db, a, booking_id, new_status, notice,
+							    &released));
 	arena_destroy(a);
 	return nerr_pass(err);
 }
@@ -541,8 +589,8 @@ static const char SQL_LOAD_BOOKING[] =
 	" FROM bookings b JOIN events e ON e.event_id = b.event_id JOIN venues v ON v.venue_id = e.venue_id"
 	" WHERE b.booking_id = ? AND b.access_token_hash = ?";
 static const char SQL_SET_BUYER[] =
-	"UPDATE bookings SET buyer_name = ?, buyer_email = ?, updated_at = UTC_TIMESTAMP()"
-	" WHERE booking_id = ?";
+	"UPDATE bookings SET buyer_name = ?, buyer_email = ?, buyer_phone = ?,"
+	" updated_at = UTC_TIMESTAMP() WHERE booking_id = ?";
 /* The tickets a booking holds now, or (once it has ended) the ones it was issued. */
 static const char SQL_LOAD_TICKETS[] =
 	"SELECT t.ticket_id, t.price_cents, t.seat_label, i.ticket_code FROM tickets t"
@@ -617,8 +665,7 @@ NEOERR *db_payments_in_flight(struct db *db, long long booking_id, bool *in_flig
 static NEOERR *claim_locked(struct db *db, struct arena *a, long long booking_id, long long event_id,
 			    const char *provider, const char *payment_method,
 			    long long amount_cents, const char *currency,
-			    const char *buyer_name, const char *buyer_email,
-			    long long *payment_id, enum payment_claim *claim)
+			    const struct buyer *buyer, long long *payment_id, enum payment_claim *claim)
 {
 	struct db_result r;
 	NEOERR *err = db_exec(db, a, &r, SQL_LOCK_BOOKING, "i", booking_id);
@@ -634,8 +681,11 @@ static NEOERR *claim_locked(struct db *db, struct arena *a, long long booking_id
 		*claim = CLAIM_IN_PROGRESS;
 		return nerr_pass(err);
 	}
-	if (buyer_name)
-		err = db_exec(db, a, NULL, SQL_SET_BUYER, "ssi", buyer_name, buyer_email, booking_id);
+	if (buyer && buyer->name)
+		err = db_exec(db, a, NULL, SQL_SET_BUYER, "sssi", buyer->name, buyer->email, buyer->phone,
+			      booking_id);
+	if (err == STATUS_OK && buyer && buyer->name)
+		err = db_bookings_set_holders(db, a, booking_id, buyer);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, &r, SQL_PAYMENT_START, "iissis", booking_id, event_id, provider,
 			      payment_method, amount_cents, currency);
@@ -649,16 +699,14 @@ static NEOERR *claim_locked(struct db *db, struct arena *a, long long booking_id
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, const char *payment_method,
 			  long long amount_cents, const char *currency,
-			  const char *buyer_name, const char *buyer_email,
-			  long long *payment_id, enum payment_claim *claim)
+			  const struct buyer *buyer, long long *payment_id, enum payment_claim *claim)
 {
 	struct arena *a = arena_new();
 	*claim = CLAIM_NOT_PAYABLE;
 	NEOERR *err = db_begin(db);
 	if (err == STATUS_OK)
 		err = db_end(db, claim_locked(db, a, booking_id, event_id, provider, payment_method,
-					      amount_cents, currency, buyer_name, buyer_email,
-					      payment_id, claim));
+					      amount_cents, currency, buyer, payment_id, claim));
 	if (err != STATUS_OK)
 		*claim = CLAIM_NOT_PAYABLE;
 	arena_destroy(a);

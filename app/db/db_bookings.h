@@ -17,6 +17,23 @@ struct standing_request {
 	int quantity;
 };
 
+/* An attendee the buyer named for one ticket of a hold; their e-ticket carries the name, and
+ * an address gets the ticket mailed on its own (Notify.AttendeeMails). */
+struct ticket_holder {
+	long long ticket_id;
+	const char *name;                /* or NULL */
+	const char *email;               /* or NULL; checked by contact_email_valid */
+};
+
+/* Who pays and who is told, recorded with the booking (all optional at hold time). */
+struct buyer {
+	const char *name;
+	const char *email;               /* checked by contact_email_valid */
+	const char *phone;               /* E.164 (contact_phone_e164), or NULL */
+	const struct ticket_holder *holders;
+	int nholders;
+};
+
 struct hold_request {
 	long long event_id;
 	const long long *ticket_ids;     /* specific tickets (seats), sorted and distinct */
@@ -24,8 +41,7 @@ struct hold_request {
 	const struct standing_request *standing;
 	int nstanding;
 	int hold_seconds;
-	const char *buyer_name;          /* optional at hold time */
-	const char *buyer_email;
+	struct buyer buyer;
 	const char *idempotency_key;     /* optional */
 	/* Optional: record a pending payment attempt of the total with this provider in the
 	 * hold transaction itself (the API charges at once: one commit fewer per booking). */
@@ -100,12 +116,15 @@ NEOERR *db_bookings_confirm(struct db *db, struct arena *a, long long booking_id
 NEOERR *db_payment_event_insert(struct db *db, const struct payment_event_record *e,
 				long long payment_id, bool *fresh);
 
-/* Release a pending booking's seats now (declined payment, shopper gave up). */
-NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status);
+/* Release a pending booking's seats now (declined payment, shopper gave up), telling the
+ * buyer why with the outbox message `notice` (OUTBOX_PAYMENT_FAILED, ...), or not at all
+ * when NULL (the shopper is looking at the answer). */
+NEOERR *db_bookings_release(struct db *db, long long booking_id, const char *new_status,
+			    const char *notice);
 /* The same inside a transaction the caller has open: lock the booking, then its tickets.
  * *released false when it was not pending (nothing changed). */
 NEOERR *db_bookings_release_locked(struct db *db, struct arena *a, long long booking_id,
-				   const char *new_status, bool *released);
+				   const char *new_status, const char *notice, bool *released);
 
 struct booking_view {
 	long long booking_id;
@@ -159,13 +178,13 @@ enum payment_claim { CLAIM_OK, CLAIM_IN_PROGRESS, CLAIM_NOT_PAYABLE, CLAIM_CHANG
 
 /* Start a payment attempt under the booking's row lock, so one booking has at most one
  * attempt in flight (double-clicked "Pay" buttons charge once). Records the buyer's details
- * in the same transaction when given. CLAIM_NOT_PAYABLE: the booking is no longer pending;
+ * (and the ticket holders they named, replacing any named before) in the same transaction
+ * when `buyer` has a name. CLAIM_NOT_PAYABLE: the booking is no longer pending;
  * CLAIM_CHANGED: its total is no longer `amount_cents` (the seats were changed meanwhile). */
 NEOERR *db_payments_claim(struct db *db, long long booking_id, long long event_id,
 			  const char *provider, const char *payment_method,
 			  long long amount_cents, const char *currency,
-			  const char *buyer_name, const char *buyer_email,
-			  long long *payment_id, enum payment_claim *claim);
+			  const struct buyer *buyer, long long *payment_id, enum payment_claim *claim);
 NEOERR *db_payments_finish(struct db *db, long long payment_id, const char *status,
 			   const char *provider_ref, const char *failure);
 

@@ -4,6 +4,7 @@
 #include "core/arena.h"
 #include "db/db.h"
 #include "db/db_expiry.h"
+#include "db/db_outbox.h"
 
 /* A result's first column (ids: digits only, from the server) as a JSON array, bound as
  * one parameter and opened with JSON_TABLE, so one prepared statement serves any batch. */
@@ -84,6 +85,9 @@ static NEOERR *expiry_release(struct db *db, struct arena *a, const struct db_re
 			"s", booking_ids);
 	if (err == STATUS_OK)
 		*expired += (long)result.affected_rows;
+	/* Buyers who had given their address at checkout are told their hold ran out. */
+	if (err == STATUS_OK && result.affected_rows > 0)
+		err = db_outbox_for_bookings(db, a, OUTBOX_HOLD_EXPIRED, booking_ids, 0, false);
 	return nerr_pass(err);
 }
 

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "db/db.h"
 #include "db/db_bookings.h"
+#include "db/db_outbox.h"
 #include "db/db_payments.h"
 
 static long long ll(const char *s)
@@ -151,9 +152,20 @@ NEOERR *db_payments_checkout_opened(struct db *db, struct arena *a, long long pa
 							   url, until, held)));
 }
 
+static const char *unpaid_notice(enum unpaid_hold hold)
+{
+	switch (hold) {
+	case UNPAID_RELEASE_EXPIRED: return OUTBOX_HOLD_EXPIRED;
+	case UNPAID_RELEASE_DECLINED: return OUTBOX_PAYMENT_FAILED;
+	case UNPAID_KEEP_HOLD:
+	case UNPAID_RELEASE_QUIETLY: break;
+	}
+	return NULL;
+}
+
 static NEOERR *unpaid_locked(struct db *db, struct arena *a, long long payment_id, const char *status,
-			     const char *failure, bool release, const struct payment_event_record *event,
-			     bool *replay)
+			     const char *failure, enum unpaid_hold hold,
+			     const struct payment_event_record *event, bool *replay)
 {
 	NEOERR *err;
 	if (event) {
@@ -170,20 +182,21 @@ static NEOERR *unpaid_locked(struct db *db, struct arena *a, long long payment_i
 		return nerr_pass(err);   /* settled already: a success is never undone here */
 	err = db_exec(db, a, NULL, SQL_PAYMENT_STATUS, "ssi", status, failure, payment_id);
 	bool released;
-	if (err == STATUS_OK && release)
-		err = db_bookings_release_locked(db, a, ll(db_cell(&p, 0, 1)), "failed", &released);
+	if (err == STATUS_OK && hold != UNPAID_KEEP_HOLD)
+		err = db_bookings_release_locked(db, a, ll(db_cell(&p, 0, 1)), "failed", unpaid_notice(hold),
+						 &released);
 	return nerr_pass(err);
 }
 
 NEOERR *db_payments_unpaid(struct db *db, struct arena *a, long long payment_id, const char *status,
-			   const char *failure, bool release, const struct payment_event_record *event,
-			   bool *replay)
+			   const char *failure, enum unpaid_hold hold,
+			   const struct payment_event_record *event, bool *replay)
 {
 	*replay = false;
 	NEOERR *err = db_begin(db);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	return nerr_pass(db_end(db, unpaid_locked(db, a, payment_id, status, failure, release, event,
+	return nerr_pass(db_end(db, unpaid_locked(db, a, payment_id, status, failure, hold, event,
 						  replay)));
 }
 
@@ -300,8 +313,8 @@ NEOERR *db_refunds_finish(struct db *db, long long refund_id, bool succeeded, co
 	struct db_result r;
 	NEOERR *err = db_begin(db);
 	if (err == STATUS_OK)
-		err = db_exec(db, a, &r, "SELECT payment_id, amount_cents, status FROM refunds"
-			      " WHERE refund_id = ? FOR UPDATE", "i", refund_id);
+		err = db_exec(db, a, &r, "SELECT payment_id, amount_cents, status, booking_id, reason"
+			      " FROM refunds WHERE refund_id = ? FOR UPDATE", "i", refund_id);
 	/* The payment's refunded total is a total, never a running sum: the sum of its refunds
 	 * that succeeded here, or what the gateway's charge.refunded said, whichever is more.
 	 * (Adding each refund's amount would count one twice when its webhook lands first.) */
@@ -314,6 +327,14 @@ NEOERR *db_refunds_finish(struct db *db, long long refund_id, bool succeeded, co
 				      " LEAST(amount_cents, (SELECT COALESCE(SUM(f.amount_cents), 0) FROM refunds f"
 				      " WHERE f.payment_id = ? AND f.status = 'succeeded'))), updated_at = UTC_TIMESTAMP()"
 				      " WHERE payment_id = ?", "ii", ll(db_cell(&r, 0, 0)), ll(db_cell(&r, 0, 0)));
+		const char *reason = db_cell(&r, 0, 4);
+		const char *notice = reason && strcmp(reason, REFUND_REASON_HOLD_LOST) == 0
+					     ? OUTBOX_LATE_PAYMENT_REFUNDED : OUTBOX_REFUND_ISSUED;
+		if (err == STATUS_OK && succeeded)
+			err = db_outbox_for_booking(db, a, notice, ll(db_cell(&r, 0, 3)), refund_id,
+						    arena_printf(a, "{\"amountCents\":%lld}",
+								 ll(db_cell(&r, 0, 1))),
+						    false);
 	}
 	err = db_end(db, err);
 	arena_destroy(a);

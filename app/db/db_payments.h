@@ -52,13 +52,20 @@ NEOERR *db_payments_by_ref(struct db *db, struct arena *a, const char *provider,
 NEOERR *db_payments_latest_checkout(struct db *db, struct arena *a, long long booking_id,
 				    struct payment_record *out, bool *found);
 
+/* What an attempt that will not pay does to its hold. */
+enum unpaid_hold {
+	UNPAID_KEEP_HOLD,                /* nobody was sent to pay: the hold stays for another try */
+	UNPAID_RELEASE_QUIETLY,          /* the shopper gave up and is looking at the answer */
+	UNPAID_RELEASE_EXPIRED,          /* the checkout lapsed: the buyer is told by mail */
+	UNPAID_RELEASE_DECLINED,         /* the payment failed: likewise */
+};
 /* An attempt that will not pay (declined, expired, given up): mark it `status` with why, and
- * when `release` and it is still pending, put the booking's seats back on sale at once — with
+ * as `hold` says put the booking's seats back on sale at once if it is still pending — with
  * `event` (may be NULL) recorded in the same transaction. *replay true: the event had been
  * recorded before and nothing changed. Does nothing to an attempt that succeeded. */
 NEOERR *db_payments_unpaid(struct db *db, struct arena *a, long long payment_id, const char *status,
-			   const char *failure, bool release, const struct payment_event_record *event,
-			   bool *replay);
+			   const char *failure, enum unpaid_hold hold,
+			   const struct payment_event_record *event, bool *replay);
 /* An event with no effect of its own (acknowledged, kept against replays). */
 NEOERR *db_payments_note_event(struct db *db, const struct payment_event_record *event,
 			       long long payment_id, bool *replay);
@@ -94,8 +101,11 @@ struct refund_record {
 NEOERR *db_refunds_begin(struct db *db, struct arena *a, long long payment_id, long long booking_id,
 			 long long amount_cents, const char *key, const char *reason,
 			 struct refund_record *out, bool *fresh);
+/* Why a payment that confirmed nothing is given back: its booking's buyer is told it came too
+ * late (OUTBOX_LATE_PAYMENT_REFUNDED) rather than the plain refund notice. */
+#define REFUND_REASON_HOLD_LOST "hold lost before payment completed"
 /* The gateway's answer: succeeded (the payment's refunded total becomes at least the sum of
- * its succeeded refunds) or failed. */
+ * its succeeded refunds, and the buyer's notice is written) or failed. */
 NEOERR *db_refunds_finish(struct db *db, long long refund_id, bool succeeded, const char *provider_ref);
 
 #endif

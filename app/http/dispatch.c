@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/utf8.h"
 #include "http/app.h"
 #include "http/csrf.h"
 #include "http/dispatch.h"

@@ -3,49 +3,8 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "http/parse.h"
-
-bool utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = s[i];
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t need;
-		unsigned long cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return false;     /* continuation byte, overlong lead C0/C1, or > U+10FFFF */
-		}
-		if (len - i <= need)
-			return false;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return false;     /* overlong */
-		if (cp >= 0xD800 && cp <= 0xDFFF)
-			return false;     /* UTF-16 surrogates are not characters */
-		i += need + 1;
-	}
-	return true;
-}
 
 static bool parse_fail(struct parse_error *err, const char *message)
 {

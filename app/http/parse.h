@@ -46,7 +46,4 @@ const char *param_get(const struct param *list, const char *key);
 /* Number of pairs with this key. */
 int param_count(const struct param *list, const char *key);
 
-/* True if [s, s+len) is valid UTF-8 with no NUL and no overlong/surrogate forms. */
-bool utf8_valid(const char *s, size_t len);
-
 #endif

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include "core/arena.h"
 #include "core/errors.h"
+#include "core/template.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"
@@ -44,37 +45,10 @@ HDF *render_hdf(struct request *req)
 	return hdf;
 }
 
-static NEOERR *render_to_string(void *ctx, char *s)
-{
-	return nerr_pass(string_append(ctx, s));
-}
-
 NEOERR *render_template_file(HDF *hdf, const char *template_dir, const char *const *files,
 			     int nfiles, STRING *out)
 {
-	NEOERR *err;
-	if (template_dir) {
-		err = hdf_set_value(hdf, "hdf.loadpaths.0", template_dir);
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-	}
-	if (strcmp(hdf_get_value(hdf, "Config.VarEscapeMode", ""), "html") != 0) {
-		err = hdf_set_value(hdf, "Config.VarEscapeMode", "html");
-		if (err != STATUS_OK)
-			return nerr_pass(err);
-	}
-	CSPARSE *parse = NULL;
-	err = cs_init(&parse, hdf);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	/* url_escape(), js_escape() and friends, for values inside URLs and scripts. */
-	err = cgi_register_strfuncs(parse);
-	for (int i = 0; i < nfiles && err == STATUS_OK; i++)
-		err = cs_parse_file(parse, files[i]);
-	if (err == STATUS_OK)
-		err = cs_render(parse, out, render_to_string);
-	cs_destroy(&parse);
-	return nerr_pass(err);
+	return nerr_pass(template_render(hdf, template_dir, files, nfiles, TEMPLATE_HTML, out));
 }
 
 NEOERR *render_page(struct request *req, const char *name)

@@ -6,7 +6,10 @@
 #include "http/router.h"
 
 /* Match one pattern; on success fill captures. Segments compare exactly; "{x}" takes one
- * non-empty segment. "/events" does not match "/events/" (one canonical URL per page). */
+ * non-empty segment, or what comes before a literal suffix in it ("{code}.pdf"). "/events"
+ * does not match "/events/" (one canonical URL per page). A path that a suffixed pattern
+ * takes also matches the bare one ("/tickets/X.pdf" is "/tickets/{code}" too): the table
+ * lists the suffixed route first. */
 static bool pattern_match(const char *pattern, const char *path, struct arena *a,
 			  struct route_match *m)
 {
@@ -19,14 +22,17 @@ static bool pattern_match(const char *pattern, const char *path, struct arena *a
 				return false;
 			const char *seg_end = strchr(s, '/');
 			size_t seg_len = seg_end ? (size_t)(seg_end - s) : strlen(s);
-			if (seg_len == 0 || n >= ROUTE_MAX_CAPTURES)
+			const char *suffix = close + 1;
+			size_t suffix_len = strcspn(suffix, "/");
+			if (seg_len <= suffix_len || n >= ROUTE_MAX_CAPTURES ||
+			    memcmp(s + seg_len - suffix_len, suffix, suffix_len) != 0)
 				return false;
 			if (a) {
 				m->capture_names[n] = arena_strndup(a, p + 1, (size_t)(close - p - 1));
-				m->captures[n] = arena_strndup(a, s, seg_len);
+				m->captures[n] = arena_strndup(a, s, seg_len - suffix_len);
 			}
 			n++;
-			p = close + 1;
+			p = suffix + suffix_len;
 			s += seg_len;
 		} else if (*p == *s) {
 			p++;

@@ -17,6 +17,7 @@ static const struct {
 	{ 303, "See Other", NULL, NULL },
 	{ 304, "Not Modified", NULL, NULL },
 	{ 400, "Bad Request", "Bad request", "bad_request" },
+	{ 401, "Unauthorized", "Not signed in", "unauthorized" },
 	{ 402, "Payment Required", NULL, NULL },
 	{ 403, "Forbidden", "Forbidden", "forbidden" },
 	{ 404, "Not Found", "Page not found", "not_found" },

@@ -3,29 +3,13 @@
  * gateway reuses its TLS connection. */
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 #include <curl/curl.h>
 #include "core/arena.h"
 #include "core/buf.h"
+#include "net/curl_handle.h"
 #include "net/http_client.h"
 
-static CURL *client_handle;
-static pid_t client_owner;          /* the process that made client_handle */
-
-/* A handle made before a fork belongs to the parent: its connections must not be shared. */
-static CURL *client_get(void)
-{
-	if (client_handle && client_owner == getpid())
-		return client_handle;
-	static bool global_done;
-	if (!global_done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		global_done = true;
-	}
-	client_handle = curl_easy_init();   /* the parent's handle is left to the parent */
-	client_owner = getpid();
-	return client_handle;
-}
+static struct curl_handle client_handle;
 
 struct client_sink {
 	struct buf body;
@@ -74,7 +58,7 @@ NEOERR *http_client_send(struct arena *a, const struct http_client_request *rq,
 {
 	memset(out, 0, sizeof *out);
 	out->body = "";
-	CURL *curl = client_get();
+	CURL *curl = curl_handle_get(&client_handle);
 	if (curl == NULL)
 		return nerr_raise(NERR_NOMEM, "curl_easy_init failed");
 	curl_easy_reset(curl);

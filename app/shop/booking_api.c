@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include "booking/booking.h"
 #include "core/arena.h"
+#include "core/contact.h"
 #include "core/errors.h"
 #include "core/ids.h"
 #include "http/admission.h"
@@ -26,8 +27,7 @@ struct booking_body {
 	int nstanding;
 	const struct payment_provider *provider;
 	const char *payment_method;
-	const char *buyer_name;
-	const char *buyer_email;
+	struct buyer buyer;
 };
 
 static NEOERR *field_id(struct json_object *o, const char *name, long long *out)
@@ -89,6 +89,46 @@ static NEOERR *parse_ticket_ids(struct request *req, struct json_object *body, s
 	return STATUS_OK;
 }
 
+/* attendees: [{ticketId, name, email}] for seats of ticketIds, each ticket's holder. */
+static NEOERR *parse_attendees(struct request *req, struct json_object *body, struct booking_body *b)
+{
+	struct json_object *list;
+	if (!json_object_object_get_ex(body, "attendees", &list) || json_object_is_type(list, json_type_null))
+		return STATUS_OK;
+	if (!json_object_is_type(list, json_type_array) ||
+	    json_object_array_length(list) > (size_t)b->nticket_ids)
+		return nerr_raise(ERR_BAD_REQUEST, "Field 'attendees' must be an array of {ticketId, name, "
+				  "email}, one for each ticket of ticketIds at most.");
+	size_t n = json_object_array_length(list);
+	struct ticket_holder *h = arena_zalloc(req->arena, sizeof *h * (n + 1));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(e, json_type_object))
+			return nerr_raise(ERR_BAD_REQUEST, "Each entry of 'attendees' must be an object.");
+		NEOERR *err = field_id(e, "ticketId", &h[i].ticket_id);
+		if (err == STATUS_OK)
+			err = field_string(e, "name", false, 200, &h[i].name);
+		if (err == STATUS_OK)
+			err = field_string(e, "email", false, CONTACT_EMAIL_MAX, &h[i].email);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (!bsearch(&h[i].ticket_id, b->ticket_ids, (size_t)b->nticket_ids, sizeof(long long),
+			     ids_compare))
+			return nerr_raise(ERR_UNPROCESSABLE, "Attendee for ticket %lld, which is not in "
+					  "'ticketIds'.", h[i].ticket_id);
+		if (h[i].email && !contact_email_valid(h[i].email))
+			return nerr_raise(ERR_UNPROCESSABLE, "The email of the attendee for ticket %lld must be "
+					  "an email address like name@example.com.", h[i].ticket_id);
+		for (size_t j = 0; j < i; j++)
+			if (h[j].ticket_id == h[i].ticket_id)
+				return nerr_raise(ERR_UNPROCESSABLE, "Ticket %lld has two attendees.",
+						  h[i].ticket_id);
+	}
+	b->buyer.holders = h;
+	b->buyer.nholders = (int)n;
+	return STATUS_OK;
+}
+
 static NEOERR *parse_standing(struct request *req, struct json_object *body, struct booking_body *b)
 {
 	struct json_object *list;
@@ -112,6 +152,26 @@ static NEOERR *parse_standing(struct request *req, struct json_object *body, str
 		b->standing[b->nstanding++] = (struct standing_request){ section, (int)json_object_get_int64(q) };
 	}
 	return STATUS_OK;
+}
+
+/* The buyer's contact: optional, but an address or number given must be one we can use. */
+static NEOERR *parse_buyer(struct request *req, struct json_object *body, struct booking_body *b)
+{
+	const char *phone;
+	NEOERR *err = field_string(body, "buyerName", false, 200, &b->buyer.name);
+	if (err == STATUS_OK)
+		err = field_string(body, "buyerEmail", false, CONTACT_EMAIL_MAX, &b->buyer.email);
+	if (err == STATUS_OK)
+		err = field_string(body, "buyerPhone", false, 40, &phone);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (b->buyer.email && !contact_email_valid(b->buyer.email))
+		return nerr_raise(ERR_UNPROCESSABLE, "Field 'buyerEmail' must be an email address like "
+				  "name@example.com.");
+	if (phone && (b->buyer.phone = contact_phone_e164(req->arena, phone)) == NULL)
+		return nerr_raise(ERR_UNPROCESSABLE, "Field 'buyerPhone' must be a phone number in "
+				  "international form, like +353871234567.");
+	return nerr_pass(parse_attendees(req, body, b));
 }
 
 static NEOERR *parse_body(struct request *req, struct booking_body *b)
@@ -146,9 +206,7 @@ static NEOERR *parse_body(struct request *req, struct booking_body *b)
 	if (err == STATUS_OK)
 		err = field_string(pay, "paymentMethod", true, 255, &b->payment_method);
 	if (err == STATUS_OK)
-		err = field_string(body, "buyerName", false, 200, &b->buyer_name);
-	if (err == STATUS_OK)
-		err = field_string(body, "buyerEmail", false, 254, &b->buyer_email);
+		err = parse_buyer(req, body, b);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	b->provider = payments_enabled(req->app->cfg, provider) ? payments_provider(provider) : NULL;
@@ -221,8 +279,7 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		.standing = b->standing,
 		.nstanding = b->nstanding,
 		.hold_seconds = req->app->cfg->hold_seconds,
-		.buyer_name = b->buyer_name,
-		.buyer_email = b->buyer_email,
+		.buyer = b->buyer,
 		.payment_provider = b->provider->name,
 		.payment_method = b->payment_method,
 	};
@@ -240,8 +297,9 @@ static NEOERR *bookings_create(struct request *req, const struct booking_body *b
 		return STATUS_OK;
 	}
 	struct booking_payment paid;
+	/* The buyer was recorded with the hold. */
 	struct booking_charge what = { held.booking_id, b->event_id, held.booking_code,
-				       held.total_cents, held.currency, NULL, NULL, held.payment_id };
+				       held.total_cents, held.currency, { 0 }, held.payment_id };
 	err = booking_pay(req->app->cfg, &req->app->db, req->arena, &what, b->provider, b->payment_method,
 			  true, &paid);
 	if (err != STATUS_OK)

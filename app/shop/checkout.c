@@ -88,6 +88,7 @@ void checkout_fill(struct request *req, const struct booking_view *v)
 	hdf_set_value(hdf, "Event.Time", when.time);
 	hdf_set_value(hdf, "Event.Zone", when.zone);
 	for (int i = 0; i < v->ntickets; i++) {
+		hdf_set_valuef(hdf, "Tickets.%d.Id=%lld", i, v->tickets[i].ticket_id);
 		hdf_set_valuef(hdf, "Tickets.%d.Label=%s", i, v->tickets[i].label);
 		hdf_set_valuef(hdf, "Tickets.%d.Price=%s", i,
 			       format_money(req->arena, v->tickets[i].price_cents, v->currency));
@@ -188,7 +189,7 @@ NEOERR *checkout_release(struct request *req)
 	}
 	if (strcmp(v.status, "pending") != 0)
 		return nerr_pass(checkout_render(req, &v));   /* paid or ended: nothing to release */
-	err = db_bookings_release(&req->app->db, v.booking_id, "cancelled");
+	err = db_bookings_release(&req->app->db, v.booking_id, "cancelled", NULL);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	err = checkout_load(req, &v);

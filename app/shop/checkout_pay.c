@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "booking/booking.h"
 #include "core/arena.h"
+#include "core/contact.h"
 #include "db/db_bookings.h"
 #include "http/app.h"
 #include "http/http.h"
@@ -14,30 +15,58 @@
 #include "shop/checkout_gateway.h"
 #include "shop/checkout_pay.h"
 
-static bool email_plausible(const char *s)
+/* A form value, kept for the page that comes back when something is wrong. */
+static const char *form_kept(struct request *req, const char *field, const char *hdf_name)
 {
-	const char *at = strchr(s, '@');
-	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-	       at[1] != '.' && s[strlen(s) - 1] != '.' && !strpbrk(s, " \t\r\n<>\"");
+	const char *v = http_form(req, field);
+	if (v)
+		hdf_set_value(render_hdf(req), hdf_name, v);
+	return v && *v ? v : NULL;
 }
 
-static const char *checkout_validate(struct request *req, const char **name, const char **email,
-				     const char **method)
+/* The attendee named for each held ticket, all optional: holder_name_<ticketId> and
+ * holder_email_<ticketId>, shown again under Form.Holder.<ticketId>. */
+static const char *checkout_holders(struct request *req, const struct booking_view *v, struct buyer *b)
 {
-	*name = http_form(req, "name");
-	*email = http_form(req, "email");
-	*method = http_form(req, "paymentMethod");
-	HDF *hdf = render_hdf(req);
-	if (*name)
-		hdf_set_value(hdf, "Form.Name", *name);
-	if (*email)
-		hdf_set_value(hdf, "Form.Email", *email);
-	if (*method)
-		hdf_set_value(hdf, "Form.PaymentMethod", *method);
-	if (*name == NULL || strlen(*name) == 0 || strlen(*name) > 200)
+	struct ticket_holder *h = arena_zalloc(req->arena, sizeof *h * (size_t)(v->ntickets + 1));
+	for (int i = 0; i < v->ntickets; i++) {
+		long long id = v->tickets[i].ticket_id;
+		h[b->nholders].ticket_id = id;
+		h[b->nholders].name = form_kept(req, arena_printf(req->arena, "holder_name_%lld", id),
+						arena_printf(req->arena, "Form.Holder.%lld.Name", id));
+		h[b->nholders].email = form_kept(req, arena_printf(req->arena, "holder_email_%lld", id),
+						 arena_printf(req->arena, "Form.Holder.%lld.Email", id));
+		if (h[b->nholders].name && strlen(h[b->nholders].name) > 200)
+			return arena_printf(req->arena, "The name on the ticket for %s is too long (up to "
+					    "200 characters).", v->tickets[i].label);
+		if (h[b->nholders].email && !contact_email_valid(h[b->nholders].email))
+			return arena_printf(req->arena, "The email for the ticket %s must be an address "
+					    "like name@example.com, or left empty.", v->tickets[i].label);
+		if (h[b->nholders].name || h[b->nholders].email)
+			b->nholders++;
+	}
+	b->holders = h;
+	return NULL;
+}
+
+static const char *checkout_validate(struct request *req, const struct booking_view *v,
+				     struct buyer *b, const char **method)
+{
+	memset(b, 0, sizeof *b);
+	b->name = form_kept(req, "name", "Form.Name");
+	b->email = form_kept(req, "email", "Form.Email");
+	const char *phone = form_kept(req, "phone", "Form.Phone");
+	*method = form_kept(req, "paymentMethod", "Form.PaymentMethod");
+	if (b->name == NULL || strlen(b->name) > 200)
 		return "Please enter your name (up to 200 characters).";
-	if (*email == NULL || strlen(*email) > 254 || !email_plausible(*email))
+	if (!contact_email_valid(b->email))
 		return "Please enter an email address like name@example.com; your tickets go there.";
+	if (phone && (b->phone = contact_phone_e164(req->arena, phone)) == NULL)
+		return "Please enter your mobile number in international form, like +353 87 123 4567, "
+		       "or leave it empty.";
+	const char *problem = checkout_holders(req, v, b);
+	if (problem)
+		return problem;
 	if (checkout_method(req->app->cfg, *method))
 		return NULL;
 	return "Please choose a payment method.";
@@ -50,15 +79,16 @@ NEOERR *checkout_pay(struct request *req)
 	NEOERR *err = checkout_load_open(req, &v, &open);
 	if (err != STATUS_OK || !open)
 		return nerr_pass(err);
-	const char *name, *email, *method;
-	const char *problem = checkout_validate(req, &name, &email, &method);
+	struct buyer buyer;
+	const char *method;
+	const char *problem = checkout_validate(req, &v, &buyer, &method);
 	if (problem) {
 		hdf_set_value(render_hdf(req), "Checkout.Error", problem);
 		req->resp.status = 400;
 		return nerr_pass(checkout_render(req, &v));
 	}
 	struct booking_charge what = { v.booking_id, v.event_id, v.booking_code, v.total_cents,
-				       v.currency, name, email, 0 };
+				       v.currency, buyer, 0 };
 	const struct checkout_method *m = checkout_method(req->app->cfg, method);
 	const struct payment_provider *provider = payments_provider(m->provider);
 	if (provider->checkout_start)

@@ -76,9 +76,20 @@ static void qr_svg_run(void *ctx, int x, int y, int len)
 	buf_printf(ctx, "M%d %dh%dv1h-%dz", x + QR_QUIET_ZONE, y + QR_QUIET_ZONE, len, len);
 }
 
+void qr_svg_parts(struct arena *a, const struct qr *q, struct qr_svg_parts *out)
+{
+	struct buf b = { 0 };
+	qr_each_run(q, qr_svg_run, &b);
+	out->size = q->width + 2 * QR_QUIET_ZONE;
+	out->path = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+}
+
 const char *qr_svg(struct arena *a, const struct qr *q, int module_px, const char *title)
 {
-	int side = q->width + 2 * QR_QUIET_ZONE, px = side * qr_clamp_px(module_px);
+	struct qr_svg_parts parts;
+	qr_svg_parts(a, q, &parts);
+	int side = parts.size, px = side * qr_clamp_px(module_px);
 	struct buf b = { 0 };
 	buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
 		   "height=\"%d\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"",
@@ -86,7 +97,7 @@ const char *qr_svg(struct arena *a, const struct qr *q, int module_px, const cha
 	qr_xml_attr(&b, title ? title : "QR code");
 	buf_printf(&b, "\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
 		   side, side);
-	qr_each_run(q, qr_svg_run, &b);
+	buf_puts(&b, parts.path);
 	buf_puts(&b, "\"/></svg>");
 	const char *svg = arena_strndup(a, b.data, b.len);
 	buf_free(&b);

@@ -25,6 +25,14 @@ NEOERR *qr_encode(struct arena *a, const char *text, struct qr *out);
  * symbol coordinates (add QR_QUIET_ZONE for the border): drawing runs instead of modules
  * keeps a drawing a few times smaller. */
 void qr_each_run(const struct qr *q, void (*fn)(void *ctx, int x, int y, int len), void *ctx);
+/* What an <svg> of the code needs, for a template that writes the element itself: the side in
+ * modules with the quiet zone, and the path data of the dark modules (digits, spaces and the
+ * letters M h v z only, so it needs no escaping). */
+struct qr_svg_parts {
+	int size;
+	const char *path;
+};
+void qr_svg_parts(struct arena *a, const struct qr *q, struct qr_svg_parts *out);
 /* A standalone <svg> element: quiet zone included in its viewBox (in modules), each module
  * `module_px` pixels (clamped to 1..QR_MODULE_PX_MAX), role="img" with `title` (XML-escaped)
  * as its aria-label, a white background and one <path> for all dark modules. */

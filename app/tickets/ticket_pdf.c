@@ -6,7 +6,7 @@
 #include <hpdf.h>
 #include "core/arena.h"
 #include "tickets/qr.h"
-#include "tickets/ticket_code.h"
+#include "core/ticket_code.h"
 #include "tickets/ticket_pdf.h"
 
 #define MM (72.0f / 25.4f)

@@ -12,10 +12,11 @@
   <caption>Your tickets</caption>
   <thead><tr><th scope="col">Seat</th><th scope="col">Price</th><th scope="col">Ticket code</th></tr></thead>
   <tbody>
-  <?cs each:t = Tickets ?><tr><td><?cs var:t.Label ?></td><td><?cs var:t.Price ?></td><td><code><?cs var:t.Code ?></code></td></tr><?cs /each ?>
+  <?cs each:t = Tickets ?><tr><td><?cs var:t.Label ?></td><td><?cs var:t.Price ?></td><td><a href="/tickets/<?cs var:t.Code ?>"><code><?cs var:t.Code ?></code></a> · <a href="/tickets/<?cs var:t.Code ?>.pdf">PDF</a></td></tr><?cs /each ?>
   </tbody>
   <tfoot><tr><th scope="row">Total paid</th><td class="total" colspan="2"><?cs var:Booking.Total ?></td></tr></tfoot>
 </table>
-<?cs if:Booking.BuyerEmail ?><p>Booked by <?cs var:Booking.BuyerName ?> (<?cs var:Booking.BuyerEmail ?>).</p><?cs /if ?>
+<p class="eticket-actions"><a class="button" href="/bookings/<?cs var:Booking.Id ?>/tickets?key=<?cs escape:"url" ?><?cs var:Booking.TicketsKey ?><?cs /escape ?>">Your e-tickets</a> <a href="/bookings/<?cs var:Booking.Id ?>/tickets.pdf?key=<?cs escape:"url" ?><?cs var:Booking.TicketsKey ?><?cs /escape ?>">Download them as one PDF</a></p>
+<?cs if:Booking.BuyerEmail ?><p>Booked by <?cs var:Booking.BuyerName ?> (<?cs var:Booking.BuyerEmail ?>). Your confirmation with the e-tickets is on its way there.</p><?cs /if ?>
 <p class="muted">Keep this page's address: it is the link to your booking.</p>
 <?cs /def ?>

@@ -28,6 +28,18 @@
     <input id="c-name" name="name" autocomplete="name" maxlength="200" required value="<?cs var:Form.Name ?>"></div>
   <div class="field"><label for="c-email">Email for your tickets</label>
     <input id="c-email" name="email" type="email" autocomplete="email" maxlength="254" required value="<?cs var:Form.Email ?>"></div>
+  <div class="field"><label for="c-phone">Mobile number for a text with your tickets <span class="muted">(optional, international form: +353 87 123 4567)</span></label>
+    <input id="c-phone" name="phone" type="tel" autocomplete="tel" maxlength="40" value="<?cs var:Form.Phone ?>"></div>
+  <details class="field holders"<?cs if:Form.Holder ?> open<?cs /if ?>><summary>Name the people going <span class="muted">(optional: their name goes on their ticket, and an email address gets them their own)</span></summary>
+    <?cs each:t = Tickets ?>
+    <fieldset class="holder"><legend><?cs var:t.Label ?></legend>
+      <label for="h-name-<?cs var:t.Id ?>">Name</label>
+      <input id="h-name-<?cs var:t.Id ?>" name="holder_name_<?cs var:t.Id ?>" maxlength="200" value="<?cs var:Form.Holder[t.Id].Name ?>">
+      <label for="h-email-<?cs var:t.Id ?>">Email</label>
+      <input id="h-email-<?cs var:t.Id ?>" name="holder_email_<?cs var:t.Id ?>" type="email" maxlength="254" value="<?cs var:Form.Holder[t.Id].Email ?>">
+    </fieldset>
+    <?cs /each ?>
+  </details>
   <fieldset class="field"><legend>Payment</legend>
     <?cs each:m = Methods ?>
     <label><input type="radio" name="paymentMethod" value="<?cs var:m.Id ?>"<?cs if:m.Id == Form.PaymentMethod || (!Form.PaymentMethod && first(m)) ?> checked<?cs /if ?>> <?cs var:m.Label ?></label>

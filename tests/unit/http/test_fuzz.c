@@ -6,6 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "http/parse.h"
 #include "http/router.h"
 #include "unit.h"

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "unit.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "http/parse.h"
 
 #define WHAT "query string"

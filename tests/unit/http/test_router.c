@@ -15,7 +15,7 @@ static NEOERR *handler_stub(struct request *req)
 
 enum {
 	R_HOME, R_EVENTS, R_EVENTS_CREATE, R_EVENT_NEW, R_EVENT, R_EVENT_DELETE, R_EVENT_BOOK,
-	R_SECTION, R_API_BOOKINGS, R_NONE = -1,
+	R_SECTION, R_API_BOOKINGS, R_TICKET_PDF, R_TICKET, R_NONE = -1,
 };
 
 static const struct route table[] = {
@@ -32,6 +32,9 @@ static const struct route table[] = {
 			     .pattern = "/venues/{venue}/sections/{section}", .handler = handler_stub },
 	[R_API_BOOKINGS] = { .method = "POST",   .pattern = "/api/v1/bookings", .handler = handler_stub,
 			     .flags = ROUTE_API },
+	/* a capture with a literal suffix, listed before the bare capture that also takes it */
+	[R_TICKET_PDF]   = { .method = "GET",    .pattern = "/tickets/{code}.pdf", .handler = handler_stub },
+	[R_TICKET]       = { .method = "GET",    .pattern = "/tickets/{code}", .handler = handler_stub },
 };
 
 struct capture {
@@ -61,6 +64,14 @@ static const struct {
 	{ "POST", "/events/7/book", ROUTER_MATCH, R_EVENT_BOOK, 1, { { "id", "7" } }, NULL },
 	{ "GET", "/venues/3/sections/A-1", ROUTER_MATCH, R_SECTION, 2,
 	  { { "venue", "3" }, { "section", "A-1" } }, NULL },
+	/* a capture before a literal suffix: the suffix is not captured, and an empty capture
+	 * before it is no match */
+	{ "GET", "/tickets/ABC123.pdf", ROUTER_MATCH, R_TICKET_PDF, 1, { { "code", "ABC123" } }, NULL },
+	{ "GET", "/tickets/ABC123", ROUTER_MATCH, R_TICKET, 1, { { "code", "ABC123" } }, NULL },
+	{ "GET", "/tickets/a.pdf.pdf", ROUTER_MATCH, R_TICKET_PDF, 1, { { "code", "a.pdf" } }, NULL },
+	{ "GET", "/tickets/.pdf", ROUTER_MATCH, R_TICKET, 1, { { "code", ".pdf" } }, NULL },
+	{ "GET", "/tickets/ABC.pdfx", ROUTER_MATCH, R_TICKET, 1, { { "code", "ABC.pdfx" } }, NULL },
+	{ "GET", "/tickets/ABC.pdf/x", ROUTER_NOT_FOUND, R_NONE, 0, { { NULL, NULL } }, NULL },
 	/* HEAD answers GET routes */
 	{ "HEAD", "/", ROUTER_MATCH, R_HOME, 0, { { NULL, NULL } }, NULL },
 	{ "HEAD", "/events", ROUTER_MATCH, R_EVENTS, 0, { { NULL, NULL } }, NULL },

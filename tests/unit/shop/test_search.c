@@ -7,6 +7,7 @@
 #include <string.h>
 #include "unit.h"
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "http/parse.h"
 #include "shop/search.h"
 

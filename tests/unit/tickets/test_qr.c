@@ -7,7 +7,7 @@
 #include "unit.h"
 #include "core/arena.h"
 #include "tickets/qr.h"
-#include "tickets/ticket_code.h"
+#include "core/ticket_code.h"
 
 #define CODE "2C00000C000001A69R000049GHWH2V8ESA55YRGJQ72SFVG"
 

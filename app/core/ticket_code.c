@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "core/arena.h"
-#include "tickets/ticket_code.h"
+#include "core/ticket_code.h"
 
 #define TICKET_CODE_ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #define TICKET_CODE_DOMAIN "boxoffice-ticket"

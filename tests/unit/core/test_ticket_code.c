@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include "unit.h"
 #include "core/arena.h"
-#include "tickets/ticket_code.h"
+#include "core/ticket_code.h"
 
 #define ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #define KEY_A "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"

@@ -1,0 +1,304 @@
+/* notify_compose: a message is rendered when it is sent, not when it is written, so a mail
+ * that waited out an SMTP outage still shows the event's current time; what the rows cannot
+ * say any more (an event's old time, a refund's amount) comes from the message's payload. */
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/format.h"
+#include "core/link_key.h"
+#include "core/template.h"
+#include "core/ticket_code.h"
+#include "db/db_outbox.h"
+#include "db/db_tickets.h"
+#include "net/mail_format.h"
+#include "notify/notify_compose.h"
+#include "tickets/eticket.h"
+#include "tickets/qr.h"
+
+/* Pixels per QR module in the mail's inline images: 47 characters make a 37-module code,
+ * 45 with the quiet zone, so 270 px wide, shown at 180. */
+#define NOTIFY_QR_MODULE_PX 6
+
+struct notify_kind {
+	const char *name;
+	bool tickets;                    /* lists the tickets, with their PDF and QR codes */
+	bool single_ticket;              /* only the message's own ticket (an attendee's mail) */
+};
+
+static const struct notify_kind KINDS[] = {
+	{ OUTBOX_BOOKING_CONFIRMED, true, false },
+	{ OUTBOX_TICKET_ISSUED, true, true },
+	{ OUTBOX_EVENT_CHANGED, true, false },
+	{ OUTBOX_EVENT_CANCELLED, false, false },
+	{ OUTBOX_PAYMENT_FAILED, false, false },
+	{ OUTBOX_HOLD_EXPIRED, false, false },
+	{ OUTBOX_REFUND_ISSUED, false, false },
+	{ OUTBOX_LATE_PAYMENT_REFUNDED, false, false },
+};
+
+static const struct notify_kind *notify_kind(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof KINDS / sizeof KINDS[0]; i++)
+		if (strcmp(KINDS[i].name, name) == 0)
+			return &KINDS[i];
+	return NULL;
+}
+
+bool notify_kind_known(const char *kind)
+{
+	return notify_kind(kind) != NULL;
+}
+
+/* "host" of Site.URL, for Message-IDs. */
+static const char *notify_site_host(struct arena *a, const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, ":/");
+	return n ? arena_printf(a, "%.*s", (int)n, p) : "localhost";
+}
+
+static const struct eticket *notify_ticket(const struct eticket_booking *b, long long ticket_id)
+{
+	for (int i = 0; i < b->ntickets; i++)
+		if (b->tickets[i].ticket_id == ticket_id)
+			return &b->tickets[i];
+	return NULL;
+}
+
+static void notify_fill_tickets(const struct config *cfg, struct arena *a, HDF *hdf,
+				const struct eticket_booking *b, long long only_ticket_id)
+{
+	int n = 0;
+	for (int i = 0; i < b->ntickets; i++) {
+		const struct eticket *t = &b->tickets[i];
+		if (only_ticket_id && t->ticket_id != only_ticket_id)
+			continue;
+		hdf_set_valuef(hdf, "Tickets.%d.Seat=%s", n, eticket_seat_line(a, t));
+		hdf_set_valuef(hdf, "Tickets.%d.Holder=%s", n, eticket_holder(b, t));
+		hdf_set_valuef(hdf, "Tickets.%d.Price=%s", n, format_money(a, t->price_cents, b->currency));
+		hdf_set_valuef(hdf, "Tickets.%d.Code=%s", n, t->code);
+		hdf_set_valuef(hdf, "Tickets.%d.CodeDisplay=%s", n, ticket_code_display(a, t->code));
+		hdf_set_valuef(hdf, "Tickets.%d.URL=%s/tickets/%s", n, cfg->site_url, t->code);
+		hdf_set_valuef(hdf, "Tickets.%d.PdfURL=%s/tickets/%s.pdf", n, cfg->site_url, t->code);
+		hdf_set_valuef(hdf, "Tickets.%d.Qr=qr-%lld@boxoffice", n, t->ticket_id);
+		n++;
+	}
+	hdf_set_int_value(hdf, "Booking.Count", n);
+}
+
+/* What the payload keeps: a refund's amount, an event's time and place before it moved. */
+static void notify_fill_payload(struct arena *a, HDF *hdf, const char *payload, const char *currency)
+{
+	struct json_object *o = payload ? json_tokener_parse(payload) : NULL, *v;
+	if (o == NULL)
+		return;
+	if (json_object_object_get_ex(o, "amountCents", &v))
+		hdf_set_value(hdf, "Refund.Amount", format_money(a, json_object_get_int64(v), currency));
+	struct json_object *local, *offset, *zone;
+	if (json_object_object_get_ex(o, "oldStartsLocal", &local) &&
+	    json_object_object_get_ex(o, "oldUtcOffset", &offset) &&
+	    json_object_object_get_ex(o, "oldTimezone", &zone)) {
+		struct event_time when;
+		format_event_time(a, json_object_get_string(local), (int)json_object_get_int(offset),
+				  json_object_get_string(zone), &when);
+		hdf_set_value(hdf, "Old.When", arena_printf(a, "%s, %s · %s", when.date, when.time, when.zone));
+	}
+	if (json_object_object_get_ex(o, "oldVenue", &v))
+		hdf_set_value(hdf, "Old.Venue", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "oldCity", &v))
+		hdf_set_value(hdf, "Old.City", json_object_get_string(v));
+	json_object_put(o);
+}
+
+static void notify_fill(const struct config *cfg, struct arena *a, HDF *hdf, const struct outbox_message *m,
+			const struct eticket_booking *b, const struct notify_kind *kind)
+{
+	hdf_set_value(hdf, "Site.Name", cfg->site_name);
+	hdf_set_value(hdf, "Site.URL", cfg->site_url);
+	hdf_set_value(hdf, "Recipient.Address", m->recipient);
+	hdf_set_value(hdf, "Booking.Code", b->booking_code);
+	hdf_set_value(hdf, "Booking.Buyer", b->buyer_name && *b->buyer_name ? b->buyer_name : "there");
+	hdf_set_value(hdf, "Booking.Total", format_money(a, b->total_cents, b->currency));
+	if (b->late_payment)
+		hdf_set_int_value(hdf, "Booking.Late", 1);
+	const char *key = link_key(a, cfg->secret_key, "booking-tickets", b->booking_id);
+	hdf_set_valuef(hdf, "Booking.TicketsURL=%s/bookings/%lld/tickets?key=%s", cfg->site_url,
+		       b->booking_id, key);
+	hdf_set_valuef(hdf, "Booking.PdfURL=%s/bookings/%lld/tickets.pdf?key=%s", cfg->site_url,
+		       b->booking_id, key);
+	eticket_fill_event(a, hdf, b);
+	hdf_set_valuef(hdf, "Event.URL=%s/events/%lld", cfg->site_url, b->event_id);
+	if (kind->tickets)
+		notify_fill_tickets(cfg, a, hdf, b, kind->single_ticket ? m->ticket_id : 0);
+	if (kind->single_ticket) {
+		const struct eticket *t = notify_ticket(b, m->ticket_id);
+		hdf_set_value(hdf, "Recipient.Name", t && t->holder_name ? t->holder_name : "there");
+	}
+	notify_fill_payload(a, hdf, m->payload, b->currency);
+}
+
+/* Plain text as the templates leave it, tidied: no blank lines at either end, no spaces at
+ * line ends, runs of blank lines folded to one. */
+static const char *notify_tidy(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) + 1);
+	size_t n = 0;
+	int newlines = 0;
+	while (*s == '\n' || *s == ' ' || *s == '\r')
+		s++;
+	for (; *s; s++) {
+		if (*s == '\r')
+			continue;
+		if (*s == '\n') {
+			while (n > 0 && out[n - 1] == ' ')
+				n--;
+			if (++newlines <= 2)
+				out[n++] = '\n';
+			continue;
+		}
+		newlines = 0;
+		out[n++] = *s;
+	}
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+/* One part of the message: the kind's file, then the part's own (subject.cs, text.cs, ...). */
+static NEOERR *notify_render(const struct config *cfg, HDF *hdf, struct arena *a, const char *kind,
+			     const char *part, enum template_escape escape, const char **out)
+{
+	const char *files[] = { arena_printf(a, "mail/%s.cs", kind), arena_printf(a, "mail/%s.cs", part) };
+	STRING s;
+	string_init(&s);
+	NEOERR *err = template_render(hdf, cfg->template_dir, files, 2, escape, &s);
+	if (err == STATUS_OK)
+		*out = arena_strdup(a, s.buf ? s.buf : "");
+	string_clear(&s);
+	return nerr_pass_ctx(err, "rendering the %s of a %s message", part, kind);
+}
+
+/* The e-tickets' PDF and one inline QR image per ticket. */
+static NEOERR *notify_attach_tickets(const struct config *cfg, struct arena *a, struct mail_message *mail,
+				     const struct eticket_booking *b, long long only_ticket_id)
+{
+	const unsigned char *pdf;
+	size_t pdf_len;
+	NEOERR *err = eticket_pdf(cfg, a, b, only_ticket_id, &pdf, &pdf_len);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	struct mail_file *pdf_file = arena_zalloc(a, sizeof *pdf_file);
+	*pdf_file = (struct mail_file){ arena_printf(a, "tickets-%s.pdf", b->booking_code),
+					"application/pdf", pdf, pdf_len, NULL };
+	mail->attachments = pdf_file;
+	mail->nattachments = 1;
+	struct mail_file *images = arena_zalloc(a, sizeof *images * (size_t)(b->ntickets + 1));
+	int n = 0;
+	for (int i = 0; i < b->ntickets; i++) {
+		const struct eticket *t = &b->tickets[i];
+		if (only_ticket_id && t->ticket_id != only_ticket_id)
+			continue;
+		struct qr q;
+		const unsigned char *png;
+		size_t png_len;
+		err = qr_encode(a, t->code, &q);
+		if (err == STATUS_OK)
+			err = qr_png(a, &q, NOTIFY_QR_MODULE_PX, &png, &png_len);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		images[n++] = (struct mail_file){ arena_printf(a, "ticket-%lld.png", t->ticket_id), "image/png",
+						  png, png_len, arena_printf(a, "qr-%lld@boxoffice", t->ticket_id) };
+	}
+	mail->inline_files = images;
+	mail->ninline = n;
+	return STATUS_OK;
+}
+
+static NEOERR *notify_mail(const struct config *cfg, struct arena *a, HDF *hdf, const struct outbox_message *m,
+			   const struct eticket_booking *b, const struct notify_kind *kind,
+			   struct mail_message *mail)
+{
+	const char *subject, *text, *html;
+	NEOERR *err = notify_render(cfg, hdf, a, kind->name, "subject", TEMPLATE_TEXT, &subject);
+	if (err == STATUS_OK)
+		err = notify_render(cfg, hdf, a, kind->name, "text", TEMPLATE_TEXT, &text);
+	if (err == STATUS_OK)
+		err = notify_render(cfg, hdf, a, kind->name, "html", TEMPLATE_HTML, &html);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	const char *from_name, *from_addr;
+	mail_split_address(a, cfg->notify_from, &from_name, &from_addr);
+	const struct eticket *own = kind->single_ticket ? notify_ticket(b, m->ticket_id) : NULL;
+	*mail = (struct mail_message){
+		.from_name = from_name,
+		.from_addr = from_addr,
+		.reply_to = *cfg->notify_reply_to ? cfg->notify_reply_to : NULL,
+		.to_name = own && own->holder_name ? own->holder_name : b->buyer_name,
+		.to_addr = m->recipient,
+		.subject = subject,
+		/* The same for every try of this row, so a mail sent twice (a sender killed after
+		 * the server took it, before we recorded that) is one mail to a reader that
+		 * deduplicates. */
+		.message_id = arena_printf(a, "<outbox-%lld.%s@%s>", m->outbox_id, b->booking_code,
+					   notify_site_host(a, cfg->site_url)),
+		.date_epoch = m->created_epoch,
+		.text = notify_tidy(a, text),
+		.html = html + strspn(html, " \n"),   /* the templates' own leading lines */
+	};
+	if (kind->tickets && b->ntickets > 0)
+		err = notify_attach_tickets(cfg, a, mail, b, kind->single_ticket ? m->ticket_id : 0);
+	return nerr_pass(err);
+}
+
+static void notify_hdf_release(void *hdf)
+{
+	HDF *h = hdf;
+	hdf_destroy(&h);
+}
+
+NEOERR *notify_compose(const struct config *cfg, struct db *db, struct arena *a,
+		       const struct outbox_message *m, struct notify_composed *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct notify_kind *kind = notify_kind(m->kind);
+	if (kind == NULL) {
+		out->moot = arena_printf(a, "no templates for messages of kind '%s'", m->kind);
+		return STATUS_OK;
+	}
+	struct eticket_booking b;
+	bool found;
+	NEOERR *err = db_tickets_of_booking(db, a, m->booking_id, &b, &found);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (!found) {
+		out->moot = "its booking no longer exists";
+		return STATUS_OK;
+	}
+	if (kind->single_ticket && notify_ticket(&b, m->ticket_id) == NULL) {
+		out->moot = "its ticket was not issued";
+		return STATUS_OK;
+	}
+	HDF *hdf = NULL;
+	err = hdf_init(&hdf);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	arena_on_destroy(a, notify_hdf_release, hdf);
+	notify_fill(cfg, a, hdf, m, &b, kind);
+	if (strcmp(m->channel, "sms") == 0) {
+		const char *body;
+		err = notify_render(cfg, hdf, a, kind->name, "sms", TEMPLATE_TEXT, &body);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		out->sms = true;
+		out->sms_to = m->recipient;
+		out->sms_body = mail_clean(a, body);
+		if (*out->sms_body == '\0')
+			out->moot = "no text message for this kind";
+		return STATUS_OK;
+	}
+	return nerr_pass(notify_mail(cfg, a, hdf, m, &b, kind, &out->mail));
+}
