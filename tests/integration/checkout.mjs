@@ -275,8 +275,11 @@ export function parseCheckout(html) {
   const table = body.match(/<table class="held-seats">([\s\S]*?)<\/table>/)?.[1] ?? '';
   const tbody = table.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? '';
   const seats = [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row]) => {
-    const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(([, c]) => pageText(c));
-    return { label: cells[0], price: cells[1], code: cells[2] };
+    const raw = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map(([, c]) => c);
+    const cells = raw.map(pageText);
+    // On the confirmation the third cell links the e-ticket and its PDF; the code is in <code>.
+    const code = raw[2]?.match(/<code>([\s\S]*?)<\/code>/)?.[1];
+    return { label: cells[0], price: cells[1], code: code === undefined ? cells[2] : pageText(code) };
   });
   const total = table.match(/<td class="total"[^>]*>([\s\S]*?)<\/td>/)?.[1];
   const timer = body.match(/<p class="hold-timer"[^>]*>([\s\S]*?)<\/p>/)?.[1];
