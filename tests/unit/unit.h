@@ -14,6 +14,7 @@
 Suite *arena_suite(void);
 Suite *ids_suite(void);
 Suite *format_suite(void);
+Suite *contact_suite(void);
 /* cache/ */
 Suite *cache_suite(void);
 /* payments/ */
@@ -30,6 +31,8 @@ Suite *fuzz_suite(void);
 /* shop/ */
 Suite *search_suite(void);
 Suite *checkout_suite(void);
+/* net/ */
+Suite *mail_format_suite(void);
 /* tickets/ */
 Suite *ticket_code_suite(void);
 Suite *qr_suite(void);

@@ -10,6 +10,8 @@ int main(void)
 	SRunner *sr = srunner_create(arena_suite());
 	srunner_add_suite(sr, ids_suite());
 	srunner_add_suite(sr, format_suite());
+	srunner_add_suite(sr, contact_suite());
+	srunner_add_suite(sr, mail_format_suite());
 	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, gateway_suite());
 	srunner_add_suite(sr, stripe_signature_suite());
