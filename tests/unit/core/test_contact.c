@@ -45,12 +45,11 @@ START_TEST(test_email_limits)
 {
 	char s[CONTACT_EMAIL_MAX + 2];
 	memset(s, 'a', sizeof s);
-	memcpy(s + CONTACT_EMAIL_MAX - 12, "@example.com", 12);
-	s[CONTACT_EMAIL_MAX] = '\0';
+	memcpy(s + CONTACT_EMAIL_MAX - 12, "@example.com", 13);   /* 254 characters */
 	ck_assert(contact_email_valid(s));
 	memset(s, 'a', sizeof s);
-	memcpy(s + CONTACT_EMAIL_MAX - 11, "@example.com", 12);
-	ck_assert(!contact_email_valid(s));     /* 255 characters */
+	memcpy(s + CONTACT_EMAIL_MAX - 11, "@example.com", 13);   /* 255 */
+	ck_assert(!contact_email_valid(s));
 	ck_assert(!contact_email_valid(NULL));
 }
 END_TEST
