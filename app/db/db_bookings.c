@@ -329,44 +329,56 @@ static const char SQL_PAYMENT_FINISH[] =
 	"UPDATE payments SET status = ?, provider_ref = ?, failure = ?, updated_at = UTC_TIMESTAMP()"
 	" WHERE payment_id = ?";
 
-/* Rows per INSERT of e-tickets: 5 parameters each, within SQL_BUILDER_MAX_PARAMS. */
-#define ITEMS_PER_INSERT 12
+/* The attendees the buyer named at checkout, to go onto their e-tickets. */
+static const char SQL_HOLDERS[] =
+	"SELECT ticket_id, holder_name, holder_email FROM booking_holders WHERE booking_id = ?";
 
-/* The attendees the buyer named at checkout go onto their e-tickets. */
-static const char SQL_ITEM_HOLDERS[] =
-	"UPDATE booking_items i JOIN booking_holders h"
-	" ON h.booking_id = i.booking_id AND h.ticket_id = i.ticket_id"
-	" SET i.holder_name = h.holder_name, i.holder_email = h.holder_email WHERE i.booking_id = ?";
+/* Rows per INSERT of e-tickets: 7 parameters each, within SQL_BUILDER_MAX_PARAMS. */
+#define ITEMS_PER_INSERT 9
 
-/* One e-ticket per sold ticket: one statement for up to ITEMS_PER_INSERT tickets. Each code
- * is signed over the event, the booking and the seat (core/ticket_code.h), so the door can
- * tell a forgery without asking the database. */
-static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long booking_id,
-				   const struct db_result *t)
+/* The holder named for ticket `id`: its row of `h`, or -1. */
+static int confirm_holder(const struct db_result *h, const char *id)
 {
-	NEOERR *err = STATUS_OK;
+	for (int i = 0; i < h->nrows; i++)
+		if (strcmp(db_cell(h, i, 0), id) == 0)
+			return i;
+	return -1;
+}
+
+/* One e-ticket per sold ticket, with its holder when the buyer named one: one statement for up
+ * to ITEMS_PER_INSERT tickets. Each code is signed over the event, the booking and the seat
+ * (core/ticket_code.h), so the door can tell a forgery without asking the database.
+ * *holder_mails counts the holders given an email address. */
+static NEOERR *confirm_issue_items(struct db *db, struct arena *a, long long booking_id,
+				   const struct db_result *t, int *holder_mails)
+{
+	struct db_result h;
+	*holder_mails = 0;
+	NEOERR *err = db_exec(db, a, &h, SQL_HOLDERS, "i", booking_id);
 	for (int from = 0; err == STATUS_OK && from < t->nrows; from += ITEMS_PER_INSERT) {
 		int to = from + ITEMS_PER_INSERT < t->nrows ? from + ITEMS_PER_INSERT : t->nrows;
 		struct sql_builder *sb = sql_new(a);
 		sql_add(sb, "INSERT INTO booking_items (booking_id, event_id, ticket_id, price_cents,"
-			    " ticket_code) VALUES ");
+			    " ticket_code, holder_name, holder_email) VALUES ");
 		for (int i = from; i < to; i++) {
 			const char *code = ticket_code_sign(&db->cfg->ticket_keyring, a, ll(db_cell(t, i, 3)),
 							    booking_id, ll(db_cell(t, i, 0)));
 			if (code == NULL)
 				return nerr_raise(NERR_ASSERT, "ticket %s of booking %lld: ids too large to sign",
 						  db_cell(t, i, 0), booking_id);
-			sql_add(sb, i > from ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+			int holder = confirm_holder(&h, db_cell(t, i, 0));
+			sql_add(sb, i > from ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
 			sql_int(sb, booking_id);
 			sql_int(sb, ll(db_cell(t, i, 3)));
 			sql_int(sb, ll(db_cell(t, i, 0)));
 			sql_int(sb, ll(db_cell(t, i, 2)));
 			sql_str(sb, code);
+			sql_str(sb, holder >= 0 ? db_cell(&h, holder, 1) : NULL);
+			sql_str(sb, holder >= 0 ? db_cell(&h, holder, 2) : NULL);
+			*holder_mails += holder >= 0 && db_cell(&h, holder, 2) != NULL;
 		}
 		err = sql_exec(sb, db, a, NULL);
 	}
-	if (err == STATUS_OK)
-		err = db_exec(db, a, NULL, SQL_ITEM_HOLDERS, "i", booking_id);
 	return nerr_pass(err);
 }
 
@@ -524,16 +536,17 @@ static NEOERR *confirm_locked(struct db *db, struct arena *a, long long booking_
 			err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "failed", "failed", booking_id);
 		return nerr_pass(err);
 	}
+	int holder_mails = 0;
 	err = db_exec(db, a, NULL, SQL_SELL_TICKETS, "i", booking_id);
 	if (err == STATUS_OK)
-		err = confirm_issue_items(db, a, booking_id, &t);
+		err = confirm_issue_items(db, a, booking_id, &t, &holder_mails);
 	if (err == STATUS_OK)
 		err = db_exec(db, a, NULL, SQL_BOOKING_STATUS, "ssi", "confirmed", "confirmed", booking_id);
 	/* The confirmation and the e-tickets leave through the outbox, written here so that they
 	 * exist exactly when the sale does. */
 	if (err == STATUS_OK)
 		err = db_outbox_for_booking(db, a, OUTBOX_BOOKING_CONFIRMED, booking_id, 0, NULL, true);
-	if (err == STATUS_OK)
+	if (err == STATUS_OK && holder_mails > 0)
 		err = db_outbox_for_holders(db, booking_id);
 	return nerr_pass(err);
 }
