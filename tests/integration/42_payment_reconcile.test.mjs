@@ -108,7 +108,10 @@ test('the sweep settles attempts left pending by a dead worker: paid and whole i
   assert.equal(booking(live), 'pending');
   assert.deepEqual(payment(live), [['pending', '0']]);
 
-  const again = sweep();
-  assert.match(again, /0 pending payments settled/, 'a second sweep settles nothing more');
-  assert.equal(booking(whole), 'confirmed');
+  // A second sweep leaves these four as they are. (Its count of settled payments is not
+  // asserted: a payment an earlier test left pending can come of age between the two sweeps.)
+  const state = () => [whole, lost, declined, live].map((id) => [booking(id), payment(id)]);
+  const before = state();
+  sweep();
+  assert.deepEqual(state(), before, 'a second sweep changes nothing of these bookings');
 });
