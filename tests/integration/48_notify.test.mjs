@@ -17,7 +17,7 @@ import { postBooking, closeClient, VISA, DECLINED, sweep } from './storm.mjs';
 import { webhooksSettled, payAtGateway, choose, paymentOf, bookingStatus } from './gateway.mjs';
 import { NOTIFY_FROM, NOTIFY_SMS_FROM, outboxOf, outboxDrained, mailsTo, waitMailsTo, smsTo, headerBlock,
   decodeWords, mimeTree, mimeShape, mimeLeaves, qrCodesInPng, readPdf, eventFacts, eticketsOf,
-  mailCleaned, UTF8MB4 } from './notify.mjs';
+  mailCleaned, UTF8MB4, withPoolConfig } from './notify.mjs';
 
 const RUN = `n48-${process.pid}`;
 const HOST = new URL(BASE_URL).hostname;      // Site.URL's host: the Message-IDs' right side
@@ -67,6 +67,8 @@ const displayCode = (code) => code.match(/.{1,4}/g).join('-');
 const texts = (m) => ({ text: m.parsed.text.replace(/\r\n/g, '\n'), html: m.parsed.html });
 // What ticket_pdf draws of a value: controls as spaces, characters beyond U+FFFF as U+FFFD.
 const pdfDrawn = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/[\u{10000}-\u{10ffff}]/gu, '\ufffd');
+
+const kindsOf = (rows) => rows.map((x) => [x.kind, x.channel, x.recipient]);
 
 // The one mail to `to` (and no other), after the outbox says everything of `bookingIds` went.
 async function onlyMailTo(to, bookingIds) {
@@ -358,6 +360,20 @@ test('attendees named at checkout each get their own ticket by mail; the buyer g
   assert.equal((await mailsTo(buyer.address)).length, 1);
 });
 
+test('with Notify.AttendeeMails = 0 a holder gets no mail of their own; the buyer\'s still names them', async () => {
+  const buyer = { name: 'Noa Attendee-Mails', address: address('no-attendee-mails') };
+  const holder = { name: 'Hugo Holder', address: address('unmailed-holder') };
+  const seats = main.freshSeats(2, 2);
+  const r = await withPoolConfig((text) => text.replace(/^Notify \{$/m, 'Notify {\n  AttendeeMails = 0'),
+    () => postBooking({ eventId: main.eventId, ticketIds: seats, paymentInfo: VISA, buyerName: buyer.name,
+      buyerEmail: buyer.address, attendees: [{ ticketId: seats[0], name: holder.name, email: holder.address }] }));
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(kindsOf(await outboxDrained([r.json.bookingId])), [['booking_confirmed', 'email', buyer.address]]);
+  const m = await onlyMailTo(buyer.address, [r.json.bookingId]);
+  assert.ok(texts(m).text.includes(` — ${holder.name} — `), 'the holder is named on their ticket');
+  assert.deepEqual(await mailsTo(holder.address), []);
+});
+
 // ------------------------------------------------------------------------------------------
 // Every other kind, on an event of its own: its bookings end every way a booking can, then
 // the event moves and is cancelled.
@@ -368,8 +384,6 @@ function bookingOf(email) {
   assert.equal(rows.length, 1, `one booking for ${email}`);
   return { bookingId: Number(rows[0][0]), code: rows[0][1], status: rows[0][2] };
 }
-
-const kindsOf = (rows) => rows.map((x) => [x.kind, x.channel, x.recipient]);
 
 // The booking's mails in the order they were sent, checked against its outbox rows.
 async function mailsOfBooking(to, bookingId, count) {
