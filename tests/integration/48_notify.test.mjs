@@ -14,7 +14,7 @@ import { BASE_URL, CONFIG, get, sql, sqlString, decodeHtml, flushCache } from '.
 import { createFixtureEvent, dropFixtureEvent, seatSupply, holdAndOpen, hold, checkoutLocation, pageMessage,
   formatEuro } from './checkout.mjs';
 import { postBooking, closeClient, VISA, DECLINED, sweep } from './storm.mjs';
-import { webhooksSettled, payAtGateway, choose, paymentOf, bookingStatus } from './gateway.mjs';
+import { control, webhooksSettled, payAtGateway, choose, comeBack, paymentOf, bookingStatus } from './gateway.mjs';
 import { NOTIFY_FROM, NOTIFY_SMS_FROM, outboxOf, outboxDrained, mailsTo, waitMailsTo, smsTo, headerBlock,
   decodeWords, mimeTree, mimeShape, mimeLeaves, qrCodesInPng, readPdf, eventFacts, eticketsOf,
   mailCleaned, UTF8MB4, withPoolConfig } from './notify.mjs';
@@ -469,6 +469,55 @@ test('a hold that runs out: one hold_expired mail to a buyer who gave an address
   assert.ok(texts(mail).text.includes(`You can choose seats again: ${eventLink(life)}\n`));
   assert.deepEqual(await smsTo(phone), [], 'no text for an expired hold');
   assert.deepEqual(outboxOf([silent.bookingId]), [], 'a hold without details tells nobody');
+});
+
+test('on the gateway\'s page: a bank payment that fails gets payment_failed, a session that lapses hold_expired, a cancel the shopper made nothing', async () => {
+  const facts = eventFacts(life.eventId);
+  // Each shopper pays on Stripe's hosted page, then that page's story ends its own way.
+  const endings = {
+    bankFails: async (p) => {
+      await choose(p, 'bank_later_fails');
+      await control('POST', `checkout/${p.session}/async`, { outcome: 'failed' });
+    },
+    // What time does: our deadline for the session passes, then Stripe expires it.
+    lapses: async (p) => {
+      sql(`UPDATE payments SET checkout_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE payment_id = ${p.id}`);
+      await control('POST', `checkout/${p.session}/expire`);
+    },
+    // Back on our cancel page, which expires the session (Stripe sends checkout.session.expired
+    // at once), asks Stripe how it ended, then releases the hold. The question is answered
+    // late, so the webhook comes first: the shopper, who is looking at our answer, must not be
+    // mailed that the hold ran out.
+    cancelled: async (p, shopper) => {
+      await control('POST', 'faults', { match: { method: 'GET', path: `/v1/checkout/sessions/${p.session}` },
+        action: 'delay', delayMs: 2000, times: 1 });
+      const back = await choose(p, 'cancel');
+      const [page] = await Promise.all([comeBack(shopper, back), webhooksSettled()]);
+      assert.equal(page.status, 200);
+      assert.match(pageMessage(page.body), /You cancelled the payment/);
+    },
+  };
+  const since = Date.now();
+  const who = {};
+  for (const [ending, act] of Object.entries(endings)) {
+    const { shopper, booking, page } = await holdAndOpen(life.eventId, life.freshSeats(1));
+    const buyer = { name: `Gate ${ending}`, address: address(`gateway-${ending}`) };
+    const { payment } = await payAtGateway(shopper, booking, page, 'stripe', { name: buyer.name, email: buyer.address });
+    await act(payment, shopper);
+    await webhooksSettled();
+    assert.equal(bookingStatus(booking.bookingId), 'failed', `${ending}: the hold went back`);
+    who[ending] = { buyer, b: bookingOf(buyer.address) };
+  }
+  assert.deepEqual(kindsOf(outboxOf([who.bankFails.b.bookingId])), [['payment_failed', 'email', who.bankFails.buyer.address]]);
+  assert.deepEqual(kindsOf(outboxOf([who.lapses.b.bookingId])), [['hold_expired', 'email', who.lapses.buyer.address]]);
+  assert.deepEqual(outboxOf([who.cancelled.b.bookingId]), [], 'the shopper who cancelled saw it happen: no mail');
+  for (const [ending, subject] of [['bankFails', `Your payment for ${facts.name} did not go through`],
+    ['lapses', `Your seats for ${facts.name} were released`]]) {
+    const { buyer, b } = who[ending];
+    const [{ row, mail }] = await mailsOfBooking(buyer.address, b.bookingId, 1);
+    await assertNotice(mail, row, { b, to: buyer, since, facts, subject, says: ['went back on sale'] });
+  }
+  assert.deepEqual(await mailsTo(who.cancelled.buyer.address), []);
 });
 
 function boxoffice(...args) {
