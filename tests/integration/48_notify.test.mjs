@@ -611,7 +611,14 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
     buyerName: h.name, buyerEmail: h.address });
   assert.equal(rg.status, 201, rg.text);
   assert.equal(rh.status, 201, rh.text);
-  // A confirmed booking nobody can be told about, and every ended one of the tests above.
+  // A declined one with an address and a number (an ended booking, like those of the tests
+  // above), a confirmed one with a number and no address, and one nobody can be told about.
+  const gone = await postBooking({ eventId: life.eventId, ticketIds: life.freshSeats(1), paymentInfo: DECLINED,
+    buyerName: 'Ned Ended', buyerEmail: address('ended'), buyerPhone: phoneDigits() });
+  assert.equal(gone.status, 402, gone.text);
+  const textOnly = phoneDigits();
+  const rt = await postBooking({ eventId: life.eventId, ticketIds: life.freshSeats(1), paymentInfo: VISA, buyerPhone: textOnly });
+  assert.equal(rt.status, 201, rt.text);
   assert.equal((await postBooking({ eventId: life.eventId, ticketIds: life.freshSeats(1), paymentInfo: VISA })).status, 201);
   const everyone = sql(`SELECT booking_id, booking_code, payment_status, buyer_email, buyer_phone FROM bookings
                           WHERE event_id = ${life.eventId}`)
@@ -673,6 +680,8 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
   const last = (await smsTo(gPhone)).at(-1);
   assert.equal(last.body, `Boxoffice: ${after.name} (${after.day}) is cancelled. Your booking ${gb.code} will be refunded.`);
   assert.equal((await smsTo(gPhone)).length, 3);
+  assert.deepEqual((await smsTo(textOnly)).map((x) => x.body.match(/^Boxoffice: (.*?) (confirmed|has moved|\(.*\) is cancelled)/)?.[2]),
+    ['confirmed', 'has moved', `(${after.day}) is cancelled`], 'a buyer who gave only a number is texted each time');
 
   // Every booking's mails are exactly its outbox rows, one each (by Message-ID): so the ended
   // ones got nothing of either, having no rows for them (above).
