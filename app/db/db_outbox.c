@@ -176,6 +176,32 @@ NEOERR *db_outbox_failed(struct db *db, long long outbox_id, const char *claimer
 				 claimer));
 }
 
+/* A claim's lease runs from the claim, but its messages go one after another: the last of a
+ * batch sent to a slow server would go out after its lease ran out, while another sender
+ * claims and sends it too. So each message's lease starts again just before it is tried,
+ * and a message whose claim is no longer this one (taken over, or recorded) is not tried.
+ * Read back rather than counted: the UPDATE changes nothing when it falls in the claim's own
+ * millisecond, and the connection reports changed rows, not matched ones. */
+static const char SQL_RENEW[] =
+	"UPDATE outbox SET due_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	" WHERE outbox_id = ? AND claimed_by = ? AND state = 'queued'";
+static const char SQL_HELD[] =
+	"SELECT COUNT(*) FROM outbox WHERE outbox_id = ? AND claimed_by = ? AND state = 'queued'";
+
+NEOERR *db_outbox_renew(struct db *db, struct arena *a, long long outbox_id, const char *claimer,
+			int lease_seconds, bool *held)
+{
+	struct db_result r;
+	*held = false;
+	NEOERR *err = db_exec(db, NULL, NULL, SQL_RENEW, "iis", (long long)lease_seconds, outbox_id,
+			      claimer);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, &r, SQL_HELD, "is", outbox_id, claimer);
+	if (err == STATUS_OK)
+		*held = r.nrows == 1 && ll(db_cell(&r, 0, 0)) == 1;
+	return nerr_pass(err);
+}
+
 NEOERR *db_outbox_unclaim(struct db *db, long long outbox_id, const char *claimer)
 {
 	return nerr_pass(db_exec(db, NULL, NULL,

@@ -63,6 +63,12 @@ NEOERR *db_outbox_sent(struct db *db, long long outbox_id, const char *provider_
 NEOERR *db_outbox_failed(struct db *db, long long outbox_id, const char *claimer, const char *error,
 			 long long retry_ms);
 
+/* Just before a claimed message is tried: *held tells whether the claim is still
+ * `claimer`'s (not taken over by another sender after its lease ran out, not recorded), and
+ * if so its lease starts again from now, so every message of a batch has a whole lease. */
+NEOERR *db_outbox_renew(struct db *db, struct arena *a, long long outbox_id, const char *claimer,
+			int lease_seconds, bool *held);
+
 /* Hand back a claimed message that was not tried (its sender is stopping): due now, its try
  * not counted. */
 NEOERR *db_outbox_unclaim(struct db *db, long long outbox_id, const char *claimer);

@@ -126,20 +126,29 @@ static curl_mime *smtp_mime(struct arena *a, CURL *curl, const struct mail_messa
 
 struct smtp_replies {
 	char last[256];                  /* the server's last reply line */
+	char refusal[256];               /* its first 4xx or 5xx line, the reason of a failure */
 };
 
+static void smtp_keep_line(char *to, size_t size, const char *data, size_t len)
+{
+	size_t keep = len < size ? len : size - 1;
+	memcpy(to, data, keep);
+	while (keep && (to[keep - 1] == '\r' || to[keep - 1] == '\n'))
+		keep--;
+	to[keep] = '\0';
+}
+
 /* For SMTP, libcurl hands the server's replies to the header callback: the last one after
- * DATA is the acceptance, with the server's queue id in it. */
+ * DATA is the acceptance, with the server's queue id in it. A refusal is followed by the
+ * answer to QUIT ("221 Bye"), so the refusal is kept apart: it is what says why. */
 static size_t smtp_reply(char *data, size_t size, size_t n, void *arg)
 {
 	struct smtp_replies *r = arg;
 	size_t len = size * n;
 	if (len >= 4 && data[0] >= '2' && data[0] <= '5') {
-		size_t keep = len < sizeof r->last ? len : sizeof r->last - 1;
-		memcpy(r->last, data, keep);
-		while (keep && (r->last[keep - 1] == '\r' || r->last[keep - 1] == '\n'))
-			keep--;
-		r->last[keep] = '\0';
+		smtp_keep_line(r->last, sizeof r->last, data, len);
+		if (data[0] >= '4' && r->refusal[0] == '\0')
+			smtp_keep_line(r->refusal, sizeof r->refusal, data, len);
 	}
 	return len;
 }
@@ -187,7 +196,7 @@ NEOERR *smtp_send(const struct config *cfg, struct arena *a, const struct mail_m
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, smtp_headers(a, m));
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, smtp_mime(a, curl, m));
-	struct smtp_replies replies = { "" };
+	struct smtp_replies replies = { "", "" };
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, smtp_reply);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &replies);
 	char error[CURL_ERROR_SIZE] = "";
@@ -207,6 +216,7 @@ NEOERR *smtp_send(const struct config *cfg, struct arena *a, const struct mail_m
 	}
 	const char *why = *error ? error : curl_easy_strerror(res);
 	out->permanent = smtp_permanent(res, out->code, why);
-	out->detail = arena_printf(a, "%s%s%s", why, *replies.last ? ": " : "", replies.last);
+	const char *said = *replies.refusal ? replies.refusal : replies.last;
+	out->detail = arena_printf(a, "%s%s%s", why, *said ? ": " : "", said);
 	return STATUS_OK;
 }

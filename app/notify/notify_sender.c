@@ -76,7 +76,21 @@ static void notify_one(const struct config *cfg, struct db *db, const char *clai
 	struct arena *a = arena_new();
 	struct notify_composed c;
 	struct notify_delivery d = { 0 };
-	NEOERR *err = notify_compose(cfg, db, a, m, &c);
+	bool held = false;
+	NEOERR *err = db_outbox_renew(db, a, m->outbox_id, claimer, cfg->notify_lease_seconds, &held);
+	if (err != STATUS_OK || !held) {
+		/* Not ours any more, or no way to know: whoever holds it now sends it, or it comes
+		 * back when the lease is up. Sending it here could send it twice. */
+		if (err != STATUS_OK)
+			log_error("notify: renewing the claim of outbox %lld failed: %s", m->outbox_id,
+				  errors_message(err));
+		else
+			log_info("notify: outbox %lld is no longer this sender's claim; not tried", m->outbox_id);
+		nerr_ignore(&err);
+		arena_destroy(a);
+		return;
+	}
+	err = notify_compose(cfg, db, a, m, &c);
 	if (err == STATUS_OK && c.moot) {
 		d = (struct notify_delivery){ .sent = true, .detail = arena_printf(a, "not sent: %s", c.moot) };
 	} else if (err == STATUS_OK) {

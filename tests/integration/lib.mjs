@@ -313,25 +313,25 @@ export async function memcachedStats() {
 }
 
 // ------------------------------------------------------------------------------------------
-// the pool's log
+// the pool's log (or another log of the stack: the notifier's)
 
-export function logSize() {
+export function logSize(file = POOL_LOG) {
   try {
-    return statSync(POOL_LOG).size;
+    return statSync(file).size;
   } catch {
     return 0;
   }
 }
 
-export function logSince(offset) {
+export function logSince(offset, file = POOL_LOG) {
   let fd;
   try {
-    fd = openSync(POOL_LOG, 'r');
+    fd = openSync(file, 'r');
   } catch {
     return '';
   }
   try {
-    const size = statSync(POOL_LOG).size;
+    const size = statSync(file).size;
     const buf = Buffer.alloc(Math.max(0, size - offset));
     readSync(fd, buf, 0, buf.length, offset);
     return buf.toString('utf8');
