@@ -24,7 +24,7 @@
 struct notify_kind {
 	const char *name;
 	bool tickets;                    /* lists the tickets, with their PDF and QR codes */
-	bool single_ticket;              /* only the message's own ticket (an attendee's mail) */
+	bool single_ticket;              /* always about one ticket (an attendee's mail) */
 };
 
 static const struct notify_kind KINDS[] = {
@@ -49,6 +49,13 @@ static const struct notify_kind *notify_kind(const char *name)
 bool notify_kind_known(const char *kind)
 {
 	return notify_kind(kind) != NULL;
+}
+
+/* The one ticket a message is about, or 0 for the whole booking: an attendee's own ticket, and
+ * an event's notice to a ticket's holder (its row names the ticket) rather than to the buyer. */
+static long long notify_own_ticket(const struct notify_kind *kind, const struct outbox_message *m)
+{
+	return kind->single_ticket || m->ticket_id > 0 ? m->ticket_id : 0;
 }
 
 /* "host" of Site.URL, for Message-IDs. */
@@ -131,12 +138,12 @@ static void notify_fill(const struct config *cfg, struct arena *a, HDF *hdf, con
 		       b->booking_id, key);
 	eticket_fill_event(a, hdf, b);
 	hdf_set_valuef(hdf, "Event.URL=%s/events/%lld", cfg->site_url, b->event_id);
+	long long own = notify_own_ticket(kind, m);
 	if (kind->tickets)
-		notify_fill_tickets(cfg, a, hdf, b, kind->single_ticket ? m->ticket_id : 0);
-	if (kind->single_ticket) {
-		const struct eticket *t = notify_ticket(b, m->ticket_id);
-		hdf_set_value(hdf, "Recipient.Name", t && t->holder_name ? t->holder_name : "there");
-	}
+		notify_fill_tickets(cfg, a, hdf, b, own);
+	const struct eticket *t = own ? notify_ticket(b, own) : NULL;
+	hdf_set_value(hdf, "Recipient.Name", own ? (t && t->holder_name ? t->holder_name : "there")
+					  : hdf_get_value(hdf, "Booking.Buyer", "there"));
 	notify_fill_payload(a, hdf, m->payload, b->currency);
 }
 
@@ -232,7 +239,8 @@ static NEOERR *notify_mail(const struct config *cfg, struct arena *a, HDF *hdf, 
 		return nerr_pass(err);
 	const char *from_name, *from_addr;
 	mail_split_address(a, cfg->notify_from, &from_name, &from_addr);
-	const struct eticket *own = kind->single_ticket ? notify_ticket(b, m->ticket_id) : NULL;
+	long long own_id = notify_own_ticket(kind, m);
+	const struct eticket *own = own_id ? notify_ticket(b, own_id) : NULL;
 	*mail = (struct mail_message){
 		.from_name = from_name,
 		.from_addr = from_addr,
@@ -250,7 +258,7 @@ static NEOERR *notify_mail(const struct config *cfg, struct arena *a, HDF *hdf, 
 		.html = html + strspn(html, " \n"),   /* the templates' own leading lines */
 	};
 	if (kind->tickets && b->ntickets > 0)
-		err = notify_attach_tickets(cfg, a, mail, b, kind->single_ticket ? m->ticket_id : 0);
+		err = notify_attach_tickets(cfg, a, mail, b, own_id);
 	return nerr_pass(err);
 }
 
@@ -278,8 +286,12 @@ NEOERR *notify_compose(const struct config *cfg, struct db *db, struct arena *a,
 		out->moot = "its booking no longer exists";
 		return STATUS_OK;
 	}
-	if (kind->single_ticket && notify_ticket(&b, m->ticket_id) == NULL) {
+	if (notify_own_ticket(kind, m) && notify_ticket(&b, m->ticket_id) == NULL) {
 		out->moot = "its ticket was not issued";
+		return STATUS_OK;
+	}
+	if (!kind->single_ticket && m->ticket_id > 0 && !cfg->notify_attendee_mails) {
+		out->moot = "ticket holders get no mails of their own (Notify.AttendeeMails = 0)";
 		return STATUS_OK;
 	}
 	HDF *hdf = NULL;

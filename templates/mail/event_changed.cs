@@ -1,7 +1,7 @@
 <?cs # An event that moved (time or venue): the tickets stay valid; the new PDF is attached. ?>
 <?cs include:"mail/tickets.cs" ?>
 <?cs def:subject() ?>Change to <?cs var:Event.Name ?>: now <?cs var:Event.Day ?>, <?cs var:Event.Time ?><?cs /def ?>
-<?cs def:text() ?>Hello <?cs var:Booking.Buyer ?>,
+<?cs def:text() ?>Hello <?cs var:Recipient.Name ?>,
 
 the event of your booking <?cs var:Booking.Code ?> has changed.
 
@@ -13,7 +13,7 @@ Your tickets stay valid for the new date; the updated PDF is attached.
 <?cs call:tickets_text() ?><?cs /def ?>
 <?cs def:html() ?>
 <h1 style="font-size:24px;margin:0 0 8px;">Your event has changed</h1>
-<p>Hello <?cs var:Booking.Buyer ?>, the event of your booking <?cs var:Booking.Code ?> has changed. Your tickets stay valid; the updated PDF is attached.</p>
+<p>Hello <?cs var:Recipient.Name ?>, the event of your booking <?cs var:Booking.Code ?> has changed. Your tickets stay valid; the updated PDF is attached.</p>
 <p style="margin:0;"><strong>Now:</strong></p>
 <?cs call:event_html() ?>
 <p><del><?cs var:Old.When ?>, <?cs var:Old.Venue ?>, <?cs var:Old.City ?></del></p>

@@ -604,8 +604,13 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
   const g = { name: 'Gus Going', address: address('going-g') };
   const h = { name: 'Hal Going', address: address('going-h') };
   const gPhone = phoneDigits();
-  const rg = await postBooking({ eventId: life.eventId, ticketIds: life.freshSeats(2), paymentInfo: VISA,
-    buyerName: g.name, buyerEmail: g.address, buyerPhone: gPhone });
+  // Gus names the holders of his two seats: Ida, with an address of her own, and himself.
+  const ida = { name: 'Ida Holding', address: address('going-i') };
+  const gSeats = life.freshSeats(2);
+  const rg = await postBooking({ eventId: life.eventId, ticketIds: gSeats, paymentInfo: VISA,
+    buyerName: g.name, buyerEmail: g.address, buyerPhone: gPhone,
+    attendees: [{ ticketId: gSeats[0], name: ida.name, email: ida.address },
+      { ticketId: gSeats[1], name: g.name, email: g.address }] });
   const rh = await postBooking({ eventId: life.eventId, ticketIds: life.freshSeats(1),
     standing: [{ sectionId: life.standing.sectionId, quantity: 1 }], paymentInfo: VISA,
     buyerName: h.name, buyerEmail: h.address });
@@ -634,8 +639,9 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
     await flushCache();
     assert.deepEqual(rowsOf(kind).map((x) => [x.channel, x.recipient, x.bookingId]).sort(),
       everyone.filter((x) => x.status === 'confirmed').flatMap((x) => [
-        ...(x.email ? [['email', x.email, x.id]] : []), ...(x.phone ? [['sms', x.phone, x.id]] : [])]).sort(),
-      `${kind}: a mail and a text for each confirmed booking that has them, nothing for the others`);
+        ...(x.email ? [['email', x.email, x.id]] : []), ...(x.phone ? [['sms', x.phone, x.id]] : []),
+        ...(x.id === rg.json.bookingId ? [['email', ida.address, x.id]] : [])]).sort(),
+      `${kind}: a mail and a text for each confirmed booking that has them, a mail for a holder with an address of their own, nothing for the others`);
     await outboxDrained(everyone.map((x) => x.id));
     return rowsOf(kind);
   };
@@ -659,11 +665,23 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
     subject: `Change to ${after.name}: now ${after.day}, ${after.time}` });
   assertTree(changed, { tickets, bookingCode: gb.code });
   assertAbout(changed, { bookingCode: gb.code, facts: after });
-  await assertTickets(changed, { tickets, facts: after, holder: () => g.name });
+  await assertTickets(changed, { tickets, facts: after, holder: (t) => t.holderName });
   const { text, html } = texts(changed);
   assert.ok(text.includes(`Now:\n${after.name}\n${after.when}\n`), 'the new time');
   assert.ok(text.includes(`Before: ${before.when}, ${before.venue}, ${before.city}\n`), 'the old time');
   assert.ok(html.includes(`<del>${before.when}, ${before.venue}, ${before.city}</del>`), 'the old time, struck out');
+  // Ida hears of it about her own ticket alone: greeted by name, her ticket's QR and PDF page.
+  const idaMails = await waitMailsTo(ida.address, 2);
+  assert.equal(idaMails.length, 2, 'her ticket, then the change');
+  const idaChanged = idaMails.find((m) => m.parsed.subject.startsWith('Change to '));
+  const idaRow = changedRows.find((x) => x.recipient === ida.address);
+  const idaTicket = tickets.filter((x) => x.ticketId === gSeats[0]);
+  assert.equal(idaTicket.length, 1);
+  assertHeaders(idaChanged, { row: idaRow, bookingCode: gb.code, to: ida, since,
+    subject: `Change to ${after.name}: now ${after.day}, ${after.time}` });
+  assertTree(idaChanged, { tickets: idaTicket, bookingCode: gb.code });
+  await assertTickets(idaChanged, { tickets: idaTicket, facts: after, holder: () => ida.name });
+  assert.ok(texts(idaChanged).text.startsWith(`Hello ${ida.name},`), 'greeted by her own name');
   const gTexts = await smsTo(gPhone);
   assert.equal(gTexts.length, 2, 'the confirmation\'s text and the change\'s');
   const ticketsUrl = gTexts[0].body.match(/Tickets: (\S+)$/)[1];
@@ -685,8 +703,11 @@ test('the event moves, then is cancelled: every confirmed booking is told each o
 
   // Every booking's mails are exactly its outbox rows, one each (by Message-ID): so the ended
   // ones got nothing of either, having no rows for them (above).
+  const idaCancelled = (await waitMailsTo(ida.address, 3)).find((m) => m.parsed.subject.endsWith(' is cancelled'));
+  assert.ok(idaCancelled, 'Ida is told of the cancellation too');
+  assert.ok(texts(idaCancelled).text.startsWith(`Hello ${ida.name},`));
   for (const x of everyone.filter((y) => y.email)) {
-    const rows = outboxOf([x.id]).filter((y) => y.channel === 'email');
+    const rows = outboxOf([x.id]).filter((y) => y.channel === 'email' && y.recipient === x.email);
     const mails = await waitMailsTo(x.email, rows.length);
     assert.deepEqual(mails.map((m) => m.parsed.messageId).sort(), rows.map((y) => `<outbox-${y.id}.${x.code}@${HOST}>`).sort(),
       `one mail a row to ${x.email} (${x.status}): ${mails.map((m) => m.parsed.subject).join(' | ')}`);
