@@ -15,6 +15,7 @@
 #include "core/format.h"
 #include "core/link_key.h"
 #include "core/ticket_code.h"
+#include "core/utf8.h"
 #include "db/db_tickets.h"
 #include "http/app.h"
 #include "http/http.h"
@@ -107,7 +108,7 @@ static const char *checkin_door(struct request *req, const char *typed)
 {
 	if (typed == NULL || *typed == '\0')
 		return "Main";
-	char *door = arena_strndup(req->arena, typed, CHECKIN_DOOR_MAX);
+	char *door = arena_strndup(req->arena, typed, utf8_prefix(typed, CHECKIN_DOOR_MAX));
 	for (char *p = door; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';

@@ -49,3 +49,15 @@ bool utf8_valid(const char *s, size_t len)
 	}
 	return true;
 }
+
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n] != '\0')
+		n++;
+	if (s[n] == '\0')
+		return n;          /* all of it fits */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;               /* s[n] continues a character: cut before its lead byte */
+	return n;
+}

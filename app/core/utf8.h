@@ -10,5 +10,9 @@
 size_t utf8_char_length(const char *s, size_t left);
 /* True if [s, s+len) is valid UTF-8 with no NUL and no overlong/surrogate forms. */
 bool utf8_valid(const char *s, size_t len);
+/* The length of the longest start of `s` (NUL-terminated, valid UTF-8) that is at most `max`
+ * bytes and ends between two characters: where to cut a value for a column of that many
+ * bytes without leaving half a character, which MariaDB refuses. */
+size_t utf8_prefix(const char *s, size_t max);
 
 #endif

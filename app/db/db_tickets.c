@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/arena.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "db/db_events.h"
 #include "db/db_tickets.h"
@@ -147,8 +148,9 @@ NEOERR *db_tickets_check_in(struct db *db, struct arena *a, long long event_id, 
 NEOERR *db_tickets_record_scan(struct db *db, long long event_id, const char *typed, const char *door,
 			       enum checkin_verdict verdict, long long booking_id, long long ticket_id)
 {
-	char code[81];
-	snprintf(code, sizeof code, "%s", typed ? typed : "");
+	char code[81];      /* the column's 80, cut between characters */
+	typed = typed ? typed : "";
+	snprintf(code, sizeof code, "%.*s", (int)utf8_prefix(typed, sizeof code - 1), typed);
 	return nerr_pass(db_exec(db, NULL, NULL,
 				 "INSERT INTO checkin_scans (event_id, code, verdict, door, booking_id, ticket_id)"
 				 " VALUES (?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0))", "isssii", event_id, code,

@@ -738,6 +738,48 @@ START_TEST(test_utf8_exact_buffer)
 }
 END_TEST
 
+/* utf8_prefix: never more than max bytes, never half a character, all of a short string. */
+static const struct {
+	const char *s;
+	size_t max, want;
+} prefix_cases[] = {
+	{ "", 5, 0 },
+	{ "abc", 5, 3 },
+	{ "abc", 3, 3 },
+	{ "abcd", 3, 3 },
+	{ "abc", 0, 0 },
+	{ "caf\xc3\xa9", 4, 3 },                     /* the cut would fall inside the e-acute */
+	{ "caf\xc3\xa9", 5, 5 },
+	{ "caf\xc3\xa9!", 5, 5 },
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 5, 3 },         /* 3-byte characters */
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 4, 3 },
+	{ "\xe6\x97\xa5\xe6\x9c\xac", 2, 0 },
+	{ "a\xf0\x9f\x8e\xab", 4, 1 },                /* a 4-byte character */
+	{ "a\xf0\x9f\x8e\xab", 5, 5 },
+};
+
+START_TEST(test_utf8_prefix)
+{
+	size_t got = utf8_prefix(prefix_cases[_i].s, prefix_cases[_i].max);
+	ck_assert_msg(got == prefix_cases[_i].want, "row %d: %zu, expected %zu", _i, got, prefix_cases[_i].want);
+}
+END_TEST
+
+/* Any valid string cut anywhere stays valid and within the limit. */
+START_TEST(test_utf8_prefix_valid)
+{
+	static const char *texts[] = { "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m", "\xce\xa3\xce\xbf\xcf\x86\xce\xaf\xce\xb1",
+				       "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "x\xf0\x9f\x8e\xab\xf0\x9f\x8e\xab" };
+	for (int t = 0; t < UNIT_ROWS(texts); t++)
+		for (size_t max = 0; max <= strlen(texts[t]) + 1; max++) {
+			size_t n = utf8_prefix(texts[t], max);
+			ck_assert(n <= max && n <= strlen(texts[t]));
+			ck_assert_msg(utf8_valid(texts[t], n), "text %d cut at %zu", t, max);
+			ck_assert(max < strlen(texts[t]) || n == strlen(texts[t]));
+		}
+}
+END_TEST
+
 Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -768,6 +810,8 @@ Suite *parse_suite(void)
 	tc = tcase_create("utf8");
 	tcase_add_loop_test(tc, test_utf8, 0, UNIT_ROWS(utf8_cases));
 	tcase_add_test(tc, test_utf8_exact_buffer);
+	tcase_add_loop_test(tc, test_utf8_prefix, 0, UNIT_ROWS(prefix_cases));
+	tcase_add_test(tc, test_utf8_prefix_valid);
 	suite_add_tcase(s, tc);
 	return s;
 }
