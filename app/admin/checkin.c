@@ -228,9 +228,12 @@ NEOERR *checkin_api(struct request *req)
 	const char *auth = req->authorization;
 	if (!checkin_configured(req))
 		return nerr_raise(ERR_NOT_FOUND, "Check-in is not set up on this site.");
-	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || !checkin_secret_matches(req, auth + 7))
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 || !checkin_secret_matches(req, auth + 7)) {
+		/* A 401 names the scheme that would do (RFC 9110, 11.6.1). */
+		http_set_header(req, "WWW-Authenticate", "Bearer realm=\"checkin\"");
 		return nerr_raise(ERR_UNAUTHORIZED, "Send the site's check-in secret as "
 				  "'Authorization: Bearer <secret>'.");
+	}
 	struct json_object *body = req->json, *v;
 	if (body == NULL || !json_object_is_type(body, json_type_object))
 		return nerr_raise(ERR_BAD_REQUEST, "Send a JSON object with eventId, code and door.");
