@@ -270,6 +270,20 @@ NEOERR *checkin_api(struct request *req)
 			arena_printf(req->arena, "%.10sT%sZ", r.used_at, r.used_at + 11)));
 		json_object_object_add(o, "door", json_object_new_string(r.used_door ? r.used_door : ""));
 	}
+	/* The count the page shows under its verdict, after this scan. */
+	struct checkin_progress p;
+	bool found;
+	err = db_tickets_progress(&req->app->db, req->arena, event_id, &p, &found);
+	if (err != STATUS_OK) {
+		json_object_put(o);
+		return nerr_pass(err);
+	}
+	if (found) {
+		struct json_object *progress = json_object_new_object();
+		json_object_object_add(progress, "admitted", json_object_new_int64(p.admitted));
+		json_object_object_add(progress, "sold", json_object_new_int64(p.issued));
+		json_object_object_add(o, "progress", progress);
+	}
 	render_json(req, checkin_api_status(r.verdict), o);
 	return STATUS_OK;
 }
