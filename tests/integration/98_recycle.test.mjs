@@ -3,28 +3,18 @@
 // and restored afterwards, so later files see the stack as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { get, CONFIG, masterPid, fullPool, workerPids, signal, waitFor } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { get, CONFIG, masterPid, fullPool, workerPids, reloadConfig } from './lib.mjs';
 
 function setMaxRequests(text, n) {
   if (/^\s*MaxRequests\s*=/m.test(text)) return text.replace(/^(\s*MaxRequests\s*=\s*)\d+/m, `$1${n}`);
   return `${text}\nServer.MaxRequests = ${n}\n`;
 }
 
-async function reloadWith(text, master) {
-  const before = await fullPool(master);
-  writeFileSync(CONFIG, text);
-  signal(master, 'SIGHUP');
-  await waitFor(() => {
-    const pids = workerPids(master);
-    return pids.length === before.length && pids.every((p) => !before.includes(p));
-  }, { what: 'the reload to replace every worker' });
-}
-
 test('workers are recycled after Server.MaxRequests requests, losing none', async () => {
   const original = readFileSync(CONFIG, 'utf8');
   const master = masterPid();
-  await reloadWith(setMaxRequests(original, 3), master);
+  await reloadConfig(setMaxRequests(original, 3), master);
   try {
     const first = await fullPool(master);
     const seen = new Set(first);
@@ -41,7 +31,7 @@ test('workers are recycled after Server.MaxRequests requests, losing none', asyn
     assert.ok(replaced.length >= 40 / 3 - first.length,
       `workers were recycled (saw ${seen.size} worker pids for 40 requests)`);
   } finally {
-    await reloadWith(original, master);
+    await reloadConfig(original, master);
   }
   assert.equal(masterPid(), master, 'the master stayed the same process');
 });

@@ -1,7 +1,7 @@
 // Shared helpers for the integration suite: HTTP through nginx, SQL through the stack's
 // MariaDB socket, and the pool's processes. Every wait is a bounded poll on a condition.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -251,6 +251,24 @@ export async function fullPool(master = masterPid()) {
 
 export function signal(pid, sig) {
   process.kill(pid, sig);
+}
+
+// Write `text` as the stack's config and SIGHUP the master: resolves once every worker has
+// been replaced by one forked after the reload (so every request from then on runs with
+// it); a config the pool refuses (it keeps the old one, and says so in its log) fails here.
+export async function reloadConfig(text, master = masterPid()) {
+  const before = await fullPool(master);
+  const offset = logSize();
+  writeFileSync(CONFIG, text);
+  signal(master, 'SIGHUP');
+  const outcome = await waitFor(() => {
+    const log = logSince(offset);
+    if (log.includes('reload failed')) return { refused: log };
+    const pids = workerPids(master);
+    return pids.length === before.length && pids.every((p) => !before.includes(p)) ? { pids } : null;
+  }, { what: 'the reload to replace every worker' });
+  if (outcome.refused) throw new Error(`the pool refused the new config:\n${outcome.refused.slice(-600)}`);
+  return outcome.pids;
 }
 
 export async function killWorker(pid) {
