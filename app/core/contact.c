@@ -3,6 +3,7 @@
 #include <string.h>
 #include "core/arena.h"
 #include "core/contact.h"
+#include "core/utf8.h"
 
 bool contact_email_valid(const char *s)
 {
@@ -51,4 +52,19 @@ const char *contact_phone_e164(struct arena *a, const char *typed)
 	if (parens == 1 || n < 9 || digits[1] == '0')
 		return NULL;
 	return arena_strdup(a, digits);
+}
+
+enum contact_name_check contact_name_check(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return CONTACT_NAME_EMPTY;
+	size_t len = strlen(s), chars = 0;
+	for (size_t i = 0; i < len; chars++) {
+		const unsigned char *c = (const unsigned char *)s + i;
+		size_t n = utf8_char_length(s + i, len - i);
+		if (n == 0 || c[0] < 0x20 || c[0] == 0x7f || (c[0] == 0xc2 && c[1] < 0xa0))
+			return CONTACT_NAME_CONTROL;    /* C1 is U+0080..U+009F: C2 80..C2 9F */
+		i += n;
+	}
+	return chars > CONTACT_NAME_MAX ? CONTACT_NAME_TOO_LONG : CONTACT_NAME_OK;
 }

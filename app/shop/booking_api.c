@@ -89,6 +89,25 @@ static NEOERR *parse_ticket_ids(struct request *req, struct json_object *body, s
 	return STATUS_OK;
 }
 
+/* A person's name: a string (4 bytes a character at the most), then contact_name_check. */
+static NEOERR *field_name(struct json_object *o, const char *name, const char **out)
+{
+	NEOERR *err = field_string(o, name, false, CONTACT_NAME_MAX * 4, out);
+	if (err != STATUS_OK || *out == NULL)
+		return nerr_pass(err);
+	switch (contact_name_check(*out)) {
+	case CONTACT_NAME_OK:
+		return STATUS_OK;
+	case CONTACT_NAME_CONTROL:
+		return nerr_raise(ERR_UNPROCESSABLE, "Field '%s' must be a name, without line breaks, tabs "
+				  "or control characters.", name);
+	case CONTACT_NAME_EMPTY:
+	case CONTACT_NAME_TOO_LONG:
+		break;
+	}
+	return nerr_raise(ERR_BAD_REQUEST, "Field '%s' must be 1 to %d characters.", name, CONTACT_NAME_MAX);
+}
+
 /* attendees: [{ticketId, name, email}] for seats of ticketIds, each ticket's holder. */
 static NEOERR *parse_attendees(struct request *req, struct json_object *body, struct booking_body *b)
 {
@@ -107,7 +126,7 @@ static NEOERR *parse_attendees(struct request *req, struct json_object *body, st
 			return nerr_raise(ERR_BAD_REQUEST, "Each entry of 'attendees' must be an object.");
 		NEOERR *err = field_id(e, "ticketId", &h[i].ticket_id);
 		if (err == STATUS_OK)
-			err = field_string(e, "name", false, 200, &h[i].name);
+			err = field_name(e, "name", &h[i].name);
 		if (err == STATUS_OK)
 			err = field_string(e, "email", false, CONTACT_EMAIL_MAX, &h[i].email);
 		if (err != STATUS_OK)
@@ -158,7 +177,7 @@ static NEOERR *parse_standing(struct request *req, struct json_object *body, str
 static NEOERR *parse_buyer(struct request *req, struct json_object *body, struct booking_body *b)
 {
 	const char *phone;
-	NEOERR *err = field_string(body, "buyerName", false, 200, &b->buyer.name);
+	NEOERR *err = field_name(body, "buyerName", &b->buyer.name);
 	if (err == STATUS_OK)
 		err = field_string(body, "buyerEmail", false, CONTACT_EMAIL_MAX, &b->buyer.email);
 	if (err == STATUS_OK)

@@ -36,9 +36,14 @@ static const char *checkout_holders(struct request *req, const struct booking_vi
 						arena_printf(req->arena, "Form.Holder.%lld.Name", id));
 		h[b->nholders].email = form_kept(req, arena_printf(req->arena, "holder_email_%lld", id),
 						 arena_printf(req->arena, "Form.Holder.%lld.Email", id));
-		if (h[b->nholders].name && strlen(h[b->nholders].name) > 200)
+		enum contact_name_check name = h[b->nholders].name ? contact_name_check(h[b->nholders].name)
+								  : CONTACT_NAME_OK;
+		if (name == CONTACT_NAME_TOO_LONG)
 			return arena_printf(req->arena, "The name on the ticket for %s is too long (up to "
-					    "200 characters).", v->tickets[i].label);
+					    "%d characters).", v->tickets[i].label, CONTACT_NAME_MAX);
+		if (name == CONTACT_NAME_CONTROL)
+			return arena_printf(req->arena, "The name on the ticket for %s must not have line "
+					    "breaks, tabs or control characters.", v->tickets[i].label);
 		if (h[b->nholders].email && !contact_email_valid(h[b->nholders].email))
 			return arena_printf(req->arena, "The email for the ticket %s must be an address "
 					    "like name@example.com, or left empty.", v->tickets[i].label);
@@ -57,8 +62,15 @@ static const char *checkout_validate(struct request *req, const struct booking_v
 	b->email = form_kept(req, "email", "Form.Email");
 	const char *phone = form_kept(req, "phone", "Form.Phone");
 	*method = form_kept(req, "paymentMethod", "Form.PaymentMethod");
-	if (b->name == NULL || strlen(b->name) > 200)
+	switch (contact_name_check(b->name)) {
+	case CONTACT_NAME_OK:
+		break;
+	case CONTACT_NAME_CONTROL:
+		return "Please enter your name without line breaks, tabs or control characters.";
+	case CONTACT_NAME_EMPTY:
+	case CONTACT_NAME_TOO_LONG:
 		return "Please enter your name (up to 200 characters).";
+	}
 	if (!contact_email_valid(b->email))
 		return "Please enter an email address like name@example.com; your tickets go there.";
 	if (phone && (b->phone = contact_phone_e164(req->arena, phone)) == NULL)

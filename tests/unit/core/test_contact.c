@@ -1,6 +1,6 @@
 /* test_contact: the buyer's address and number as we accept them — nothing that could end a
- * mail header or an SMTP command gets through, and phone numbers come out in E.164 — and the
- * keys of the links we mail (a wrong, truncated or other record's key never opens a link). */
+ * mail header or an SMTP command gets through, and phone numbers come out in E.164 — names
+ * (200 characters, not bytes; no control characters), and the keys of the links we mail (a wrong, truncated or other record's key never opens a link). */
 #include <stdio.h>
 #include <string.h>
 #include "unit.h"
@@ -114,12 +114,59 @@ START_TEST(test_link_key)
 }
 END_TEST
 
+static const struct {
+	const char *in;
+	enum contact_name_check want;
+} name_rows[] = {
+	{ "Ada Lovelace", CONTACT_NAME_OK },
+	{ "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m", CONTACT_NAME_OK },
+	{ "O'Brien-Smith, Jr.", CONTACT_NAME_OK },
+	{ "\xc2\xa0no-break space", CONTACT_NAME_OK },            /* U+00A0: the first after C1 */
+	{ "\xf0\x9f\x8e\xab", CONTACT_NAME_OK },
+	{ "", CONTACT_NAME_EMPTY },
+	{ "line\nbreak", CONTACT_NAME_CONTROL },
+	{ "carriage\rreturn", CONTACT_NAME_CONTROL },
+	{ "tab\there", CONTACT_NAME_CONTROL },
+	{ "bell\x07", CONTACT_NAME_CONTROL },
+	{ "\x1b[31mred", CONTACT_NAME_CONTROL },
+	{ "del\x7f", CONTACT_NAME_CONTROL },
+	{ "c1 \xc2\x85 next line", CONTACT_NAME_CONTROL },         /* U+0085 */
+	{ "c1 \xc2\x9b csi", CONTACT_NAME_CONTROL },               /* U+009B */
+	{ "stray \xff byte", CONTACT_NAME_CONTROL },
+	{ "cut \xc3", CONTACT_NAME_CONTROL },
+};
+
+START_TEST(test_name)
+{
+	ck_assert_msg(contact_name_check(name_rows[_i].in) == name_rows[_i].want, "row %d", _i);
+}
+END_TEST
+
+/* The limit is characters: 200 two-byte letters are a name, 201 are one too many, whatever
+ * the bytes; so are 200 ASCII letters and 201. */
+START_TEST(test_name_limits)
+{
+	char buf[4 * CONTACT_NAME_MAX + 8];
+	ck_assert_int_eq(contact_name_check(NULL), CONTACT_NAME_EMPTY);
+	const char *letters[] = { "a", "\xd0\x94", "\xe6\x97\xa5", "\xf0\x9f\x8e\xab" };
+	for (int l = 0; l < UNIT_ROWS(letters); l++)
+		for (int n = CONTACT_NAME_MAX - 1; n <= CONTACT_NAME_MAX + 1; n++) {
+			buf[0] = '\0';
+			for (int i = 0; i < n; i++)
+				strcat(buf, letters[l]);
+			ck_assert_int_eq(contact_name_check(buf), n <= CONTACT_NAME_MAX ? CONTACT_NAME_OK : CONTACT_NAME_TOO_LONG);
+		}
+}
+END_TEST
+
 Suite *contact_suite(void)
 {
 	Suite *s = suite_create("contact");
 	TCase *tc = tcase_create("contact");
 	tcase_add_loop_test(tc, test_email, 0, UNIT_ROWS(email_rows));
 	tcase_add_test(tc, test_email_limits);
+	tcase_add_loop_test(tc, test_name, 0, UNIT_ROWS(name_rows));
+	tcase_add_test(tc, test_name_limits);
 	tcase_add_loop_test(tc, test_phone, 0, UNIT_ROWS(phone_rows));
 	tcase_add_test(tc, test_link_key);
 	suite_add_tcase(s, tc);
