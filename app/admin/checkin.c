@@ -23,6 +23,9 @@
 
 #define CHECKIN_COOKIE "bo_checkin"
 #define CHECKIN_DOOR_MAX 64
+/* events.event_id is an INT UNSIGNED, as is a ticket code's event field: a larger id names no
+ * event, and would not even fit the record of the scan. */
+#define CHECKIN_EVENT_ID_MAX 4294967295LL
 
 /* The cookie a door keeps once the secret was typed: derived from the secret, so a new
  * secret locks every door out again. */
@@ -55,7 +58,7 @@ static NEOERR *checkin_event_id(struct request *req, long long *event_id)
 	char *end = NULL;
 	const char *text = http_capture(req, "id");
 	*event_id = strtoll(text, &end, 10);
-	if (*end != '\0' || *event_id <= 0)
+	if (*end != '\0' || *event_id <= 0 || *event_id > CHECKIN_EVENT_ID_MAX)
 		return nerr_raise(ERR_NOT_FOUND, "There is no such event.");
 	return STATUS_OK;
 }
@@ -238,7 +241,7 @@ NEOERR *checkin_api(struct request *req)
 	if (body == NULL || !json_object_is_type(body, json_type_object))
 		return nerr_raise(ERR_BAD_REQUEST, "Send a JSON object with eventId, code and door.");
 	if (!json_object_object_get_ex(body, "eventId", &v) || !json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) < 1)
+	    json_object_get_int64(v) < 1 || json_object_get_int64(v) > CHECKIN_EVENT_ID_MAX)
 		return nerr_raise(ERR_BAD_REQUEST, "Field 'eventId' must be a positive integer.");
 	long long event_id = json_object_get_int64(v);
 	if (!json_object_object_get_ex(body, "code", &v) || !json_object_is_type(v, json_type_string) ||
