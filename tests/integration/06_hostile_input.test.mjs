@@ -1,7 +1,11 @@
 // Hostile input never makes a 5xx: every answer is a 200 or a 4xx, and no worker dies.
-import { test } from 'node:test';
+import { test, describe as block, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawRequest, masterPid, fullPool, workerPids, get } from './lib.mjs';
+import { rawRequest, masterPid, fullPool, workerPids, get, sql, flushCache } from './lib.mjs';
+import {
+  createFixtureEvent, dropFixtureEvent, seatSupply, holdAndOpen, parseCheckout, pageMessage, bookingFromDb, paymentsOf,
+} from './checkout.mjs';
+import { ticketSettings, buyByApi, Door, checkinPath, apiScan, messagesSettled } from './tickets.mjs';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -146,4 +150,212 @@ test('path traversal never serves files from outside static/', async () => {
     assert.ok(!r.body.includes('root:x:0:0'), `${path} does not serve /etc/passwd`);
     assert.ok(r.status >= 400 && r.status < 500, `${path} → ${r.status}`);
   }
+});
+
+// ------------------------------------------------------------------------------------------
+// the e-tickets, the door and the checkout's contact and holder fields
+
+block('e-tickets, the door and the checkout\'s new fields', () => {
+  let fixture, freshSeats, secret, code, bookingId, door;
+  const paid = [];   // bookings that wrote mails, settled before the drop
+
+  before(async () => {
+    fixture = createFixtureEvent(`Hostile Tickets Test ${process.pid}`);
+    ({ freshSeats } = seatSupply(fixture));
+    secret = ticketSettings().checkinSecret;
+    await flushCache();
+    ({ codes: [code], bookingId } = await buyByApi(fixture.eventId, freshSeats(1)));
+    door = new Door(fixture.eventId, 'Hostile');
+    await door.open(secret);
+  });
+
+  after(async () => {
+    await messagesSettled(paid);
+    if (fixture) dropFixtureEvent(fixture.eventId);
+    await flushCache();
+  });
+
+  // What the answer says: the error page's or JSON error's message, or the door's verdict.
+  function message(r) {
+    if (/^application\/json/.test(r.headers['content-type'] ?? '')) {
+      const doc = JSON.parse(r.body);
+      return doc.error?.message ?? doc.message;
+    }
+    return pageMessage(Buffer.from(r.body, 'latin1').toString('utf8'));
+  }
+
+  test('junk codes, keys, ids and bodies at the ticket pages and the door get a 4xx that says why, never a 5xx, and no worker dies', async () => {
+    const E = fixture.eventId;
+    const B = bookingId;
+    const doorCookie = [...door.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const AUTH = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    const scan = (body, headers = AUTH) => ({ method: 'POST', path: '/api/v1/checkin', headers,
+      body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body, what: `the API: ${String(body).slice(0, 70)}` });
+    const form = (body) => ({ method: 'POST', path: checkinPath(E), headers: { cookie: doorCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `csrf_token=${door.csrf}&${body}`, what: `the page: ${body.slice(0, 70)}` });
+    const cases = [
+      // the ticket pages: junk, very long, invalid UTF-8, NUL, traversal
+      { path: '/tickets/%00' },
+      { path: '/tickets/%ff%fe' },
+      { path: '/tickets/%c0%af' },
+      { path: '/tickets/..%2f..%2f..%2fetc%2fpasswd' },
+      { path: '/tickets/%2e%2e/%2e%2e/etc/passwd' },
+      { path: '/tickets/../../etc/passwd' },
+      { path: `/tickets/${code}%00` },
+      { path: `/tickets/${code}%00.pdf` },
+      { path: `/tickets/${code}.pdf%00` },
+      { path: `/tickets/${code}.pdf.pdf` },
+      { path: `/tickets/${code}/..%2f..%2f..%2fetc%2fpasswd` },
+      { path: '/tickets/.pdf' },
+      { path: '/tickets/' },
+      { path: `/tickets/${'A'.repeat(5000)}` },
+      { path: `/tickets/${'A'.repeat(5000)}.pdf` },
+      { path: `/tickets/${'%C3%A9'.repeat(300)}` },
+      { path: `/tickets/${code.slice(0, 46)}%C3%A9` },
+      { path: `/tickets/${'-'.repeat(300)}` },
+      { path: `/tickets/${'%20'.repeat(150)}` },
+      { path: `/bookings/${B}/tickets?key=%00` },
+      { path: `/bookings/${B}/tickets?key=%ff%fe` },
+      { path: `/bookings/${B}/tickets?key=${'A'.repeat(5000)}` },
+      { path: `/bookings/${B}/tickets.pdf?key=../../../etc/passwd` },
+      { path: `/bookings/${B}/tickets?key=a&key=b&key=%zz` },
+      { path: `/bookings/${B}/tickets?key=${'A'.repeat(22)}` },
+      { path: `/bookings/${B}/tickets.pdf?key=${'%2f'.repeat(22)}` },
+      { path: '/bookings/-1/tickets?key=x' },
+      { path: '/bookings/0/tickets.pdf?key=x' },
+      { path: '/bookings/99999999999999999999/tickets.pdf?key=x' },
+      { path: '/bookings/%00/tickets?key=x' },
+      { path: `/bookings/${B}%00/tickets?key=x` },
+      { path: `/bookings/${B}abc/tickets?key=x` },
+      // the door's page
+      { path: '/admin/events/%00/checkin' },
+      { path: '/admin/events/99999999999999999999/checkin', headers: { cookie: doorCookie } },
+      { path: '/admin/events/1e3/checkin', headers: { cookie: doorCookie } },
+      { path: '/admin/events/-1/checkin', headers: { cookie: doorCookie } },
+      { path: '/admin/events/999999999/checkin', headers: { cookie: doorCookie } },
+      { path: `/admin/events/${E}/checkin?door=%ff` },
+      { path: `/admin/events/${E}/checkin`, headers: { cookie: 'bo_checkin=\xff\xfe%00' }, ok: [200] },
+      { path: `/admin/events/${E}/checkin`, headers: { cookie: `bo_checkin=${'A'.repeat(6000)}` }, ok: [200] },
+      { ...form('code=%00'), what: 'a NUL in the code' },
+      { ...form('code=%ff%fe'), what: 'invalid UTF-8 in the code' },
+      { ...form(`code=${'A'.repeat(60_000)}`), ok: [200], verdict: 'malformed' },
+      { ...form(`code=${'A'.repeat(100_000)}`), what: 'a code past the form parser\'s 64 KiB' },
+      { ...form(`code=${'%C3%A9'.repeat(150)}`), ok: [200], verdict: 'malformed' },
+      { ...form(`code=x&door=${'a'}${'%C3%A9'.repeat(60)}`), ok: [200], verdict: 'malformed' },
+      { ...form(`code=x&door=%0d%0aX-Evil:%201`), ok: [200], verdict: 'malformed' },
+      { ...form(`code=${'A'.repeat(3_000_000)}`) },
+      { ...form('secret=%00') },
+      { ...form(`secret=${'s'.repeat(100_000)}`) },
+      { method: 'POST', path: checkinPath(E), headers: { cookie: doorCookie, 'content-type': 'application/json' }, body: '{"code":"x"}' },
+      // the door's API
+      scan(`{"eventId":${E},"code":"${'A'.repeat(3_000_000)}"}`),
+      scan(`{"eventId":${E},"code":"x"}`, { ...AUTH, 'content-type': 'text/xml' }),
+      scan(`eventId=${E}&code=${code}`, { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' }),
+      scan(`{"eventId":${E},"code":{"a":1}}`),
+      scan(`{"eventId":${E},"code":["${code}"]}`),
+      scan(`{"eventId":${E},"code":true}`),
+      scan(`{"eventId":${E},"code":"\\u0000${code}"}`),
+      scan(Buffer.concat([Buffer.from(`{"eventId":${E},"code":"`), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from('"}')])),
+      { ...scan(`{"eventId":${E},"code":"${'é'.repeat(90)}"}`), ok: [400], verdict: 'malformed' },
+      { ...scan(`{"eventId":${E},"code":"x","door":"a${'é'.repeat(60)}"}`), ok: [400], verdict: 'malformed' },
+      { ...scan(`{"eventId":${E},"code":"x","door":"\\r\\nX-Evil: 1"}`), ok: [400], verdict: 'malformed' },
+      scan(`{"eventId":1e999,"code":"${code}"}`),
+      scan(`{"eventId":99999999999999999999,"code":"${code}"}`),
+      scan(`{"eventId":4294967296,"code":"${code}"}`),
+      { ...form(`code=${code}`), path: '/admin/events/99999999999999999999/checkin', what: 'the page of an event id too large' },
+      { ...form(`code=${code}`), path: '/admin/events/4294967296/checkin', what: 'the page of an event id past 2^32' },
+      scan(`{"eventId":${E},"code":"${code}","door":${'['.repeat(50_000)}`),
+      scan('['.repeat(100_000)),
+      scan(''),
+      scan(`{"eventId":${E},"code":"${code}"}`, { authorization: `Bearer ${'\xff'.repeat(5000)}`, 'content-type': 'application/json' }),
+      scan(`{"eventId":${E},"code":"${code}"}`, { authorization: `Bearer ${secret} ${secret}`, 'content-type': 'application/json' }),
+      { method: 'GET', path: '/api/v1/checkin', headers: AUTH },
+    ];
+    const master = masterPid();
+    const workers = await fullPool(master);
+    const bad = [];
+    for (const c of cases) {
+      const r = await rawRequest(c);
+      const what = c.what ?? `${c.method ?? 'GET'} ${c.path.slice(0, 70)} ${typeof c.body === 'string' ? c.body.slice(0, 60) : ''}`;
+      const ok = c.ok ? c.ok.includes(r.status) : r.status >= 400 && r.status < 500;
+      const said = ok ? message(r) : '';
+      if (!ok) bad.push(`${what} → ${r.status}: ${message(r)}`);
+      else if (!said || /Something went wrong/.test(said)) bad.push(`${what} → ${r.status} without a message`);
+      else if (c.verdict && !(/^application\/json/.test(r.headers['content-type']) ? JSON.parse(r.body).result === c.verdict
+        : r.body.includes(`data-result="${c.verdict}"`))) bad.push(`${what} → not ${c.verdict}: ${said}`);
+    }
+    assert.deepEqual(bad, [], 'every hostile request answered as expected, with a message');
+    assert.equal(masterPid(), master, 'the same master');
+    assert.deepEqual(workerPids(master), workers, 'no worker died or was replaced');
+    assert.equal(sql(`SELECT COUNT(checked_in_at) FROM booking_items WHERE event_id = ${E}`)[0][0], '0', 'nobody was admitted');
+    const real = await apiScan({ eventId: E, code, door: 'After' }, { secret });
+    assert.equal(real.json.result, 'admitted', 'and the real code still admits');
+  });
+
+  test('the checkout refuses a bad phone, holder name or holder email with a clear message, keeps what was typed, and writes nothing', async () => {
+    const { shopper, booking, page } = await holdAndOpen(fixture.eventId, freshSeats(2));
+    const [first, second] = Object.keys(page.pay.fields).filter((k) => k.startsWith('holder_name_'));
+    const email = (field) => field.replace('holder_name_', 'holder_email_');
+    const PHONE = /mobile number in international form/;
+    const LONG = /name on the ticket for .+ is too long \(up to 200 characters\)/;
+    const CONTROL = /name on the ticket for .+ must not have line breaks, tabs or control characters/;
+    const EMAIL = /email for the ticket .+ must be an address like name@example\.com, or left empty/;
+    const cases = [
+      [{ phone: '12345' }, PHONE],
+      [{ phone: '+0 123 456 789' }, PHONE],
+      [{ phone: '+1 555' }, PHONE],
+      [{ phone: `+${'1'.repeat(20)}` }, PHONE],
+      [{ phone: '+353 87 123 4567\r\nX-Evil: 1' }, PHONE],
+      [{ phone: '+353 87 123 4567; DROP TABLE bookings' }, PHONE],
+      [{ phone: '+３５３ ８７ １２３ ４５６７' }, PHONE],
+      [{ [first]: 'x'.repeat(201) }, LONG],
+      [{ [second]: 'Д'.repeat(201) }, LONG],
+      [{ [first]: 'Ada\nLovelace' }, CONTROL],
+      [{ [first]: 'Ada\r\nBcc: eve@example.com' }, CONTROL],
+      [{ [second]: 'Ada\tLovelace' }, CONTROL],
+      [{ [second]: '\x1b[31mred' }, CONTROL],
+      [{ [first]: 'bell\x07' }, CONTROL],
+      [{ [first]: 'next\u0085line' }, CONTROL],
+      [{ [email(first)]: 'not-an-email' }, EMAIL],
+      [{ [email(first)]: 'ada@localhost' }, EMAIL],
+      [{ [email(second)]: 'ada@example.com\r\nBcc: eve@example.com' }, EMAIL],
+      [{ [email(second)]: 'ada lovelace@example.com' }, EMAIL],
+      [{ [email(first)]: '<ada@example.com>' }, EMAIL],
+      [{ [email(first)]: `${'x'.repeat(250)}@example.com` }, EMAIL],
+      [{ name: 'Ada\r\nBcc: eve@example.com' }, /Please enter your name without line breaks, tabs or control characters/],
+    ];
+    for (const [fields, wanted] of cases) {
+      const typed = { name: 'Ada Lovelace', email: 'ada@example.com', paymentMethod: 'pm_card_visa', ...fields };
+      const r = await shopper.post(`/checkout/${booking.bookingId}/pay`, [
+        ['csrf_token', page.pay.fields.csrf_token], ['token', booking.token], ...Object.entries(typed)]);
+      const what = JSON.stringify(fields);
+      assert.equal(r.status, 400, `${what}: 400 (${pageMessage(r.body)})`);
+      const again = parseCheckout(r.body);
+      assert.match(again.error ?? '', wanted, `${what}: the message says what is wrong`);
+      // As typed, as a browser reads it back: HTML makes every CR LF of a page one LF.
+      for (const [k, v] of Object.entries(typed)) {
+        if (k !== 'paymentMethod') {
+          assert.equal(again.pay.fields[k]?.replace(/\r\n?/g, '\n'), v.replace(/\r\n?/g, '\n'), `${what}: ${k} kept as typed`);
+        }
+      }
+      assert.equal(again.pay.radios.paymentMethod.checked, 'pm_card_visa', `${what}: the method kept`);
+    }
+    const db = bookingFromDb(booking.bookingId);
+    assert.equal(db.status, 'pending', 'the hold is still just a hold');
+    assert.equal(db.buyerName, null, 'no buyer recorded');
+    assert.deepEqual(paymentsOf(booking.bookingId), [], 'nothing charged');
+    for (const table of ['booking_holders', 'outbox', 'booking_items']) {
+      assert.equal(sql(`SELECT COUNT(*) FROM ${table} WHERE booking_id = ${booking.bookingId}`)[0][0], '0', `nothing in ${table}`);
+    }
+
+    // The limit counts characters: 200 of them in Cyrillic (400 bytes) are a name.
+    const name = 'Д'.repeat(200);
+    const ok = await shopper.post(`/checkout/${booking.bookingId}/pay`, [
+      ['csrf_token', page.pay.fields.csrf_token], ['token', booking.token], ['name', 'Ada Lovelace'],
+      ['email', `hostile-${process.pid}@example.com`], ['paymentMethod', 'pm_card_visa'], [first, name]]);
+    assert.equal(ok.status, 303, `200 characters are not too many: ${pageMessage(ok.body)}`);
+    paid.push(booking.bookingId);
+    assert.deepEqual(sql(`SELECT holder_name FROM booking_items WHERE booking_id = ${booking.bookingId} AND holder_name IS NOT NULL`),
+      [[name]], 'and the ticket carries the whole name');
+  });
 });
