@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CONFIG, sql, waitFor, masterPid, workerPids, configuredWorkers } from './lib.mjs';
+import { CONFIG, sql, waitFor, reloadConfig } from './lib.mjs';
 import { MAIL_WEB_URL, listMails, rawMail, parseMail } from '../mail/mail.mjs';
 
 const GATEWAY_URL = process.env.BOXOFFICE_GATEWAY_URL;
@@ -26,23 +26,13 @@ export const NOTIFY_SMS_FROM = configText.match(/^\s*From = (\+\d+)\s*$/m)[1];
 // reloaded with SIGHUP, every worker replaced), then put it back the same way.
 export async function withPoolConfig(edit, fn) {
   const original = readFileSync(CONFIG, 'utf8');
-  const reload = async (text) => {
-    const master = masterPid();
-    const old = new Set(workerPids(master));
-    writeFileSync(CONFIG, text);
-    process.kill(master, 'SIGHUP');
-    await waitFor(() => {
-      const now = workerPids(master);
-      return now.length === configuredWorkers() && now.every((pid) => !old.has(pid));
-    }, { what: 'every worker replaced after a reload' });
-  };
   const edited = edit(original);
   if (edited === original) throw new Error('the edit changed nothing in the configuration');
-  await reload(edited);
+  await reloadConfig(edited);
   try {
     return await fn();
   } finally {
-    await reload(original);
+    await reloadConfig(original);
   }
 }
 
