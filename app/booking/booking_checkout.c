@@ -314,17 +314,9 @@ NEOERR *booking_checkout_event(const struct config *cfg, struct db *db, struct a
 		*outcome = replay ? "replay" : "declined";
 		return nerr_pass(err);
 	case PAYMENT_EVENT_CHECKOUT_EXPIRED:
-		/* A session ends by itself at the deadline we gave it: a hold that lapsed, which its
-		 * buyer is told. One that ends sooner was ended on purpose, by the cancel page at the
-		 * shopper's word (booking_checkout_abandon expires the session before it releases
-		 * the hold, so this event can come first): the shopper is looking at our answer and
-		 * gets no mail saying the hold ran out. */
 		record.outcome = "expired";
-		err = db_payments_unpaid(db, a, p.payment_id, "failed",
-					 p.checkout_open ? "the checkout was ended before its deadline"
-							 : "the checkout expired unpaid",
-					 p.checkout_open ? UNPAID_RELEASE_QUIETLY : UNPAID_RELEASE_EXPIRED, &record,
-					 &replay);
+		err = db_payments_unpaid(db, a, p.payment_id, "failed", "the checkout expired unpaid",
+					 UNPAID_RELEASE_EXPIRED, &record, &replay);
 		*outcome = replay ? "replay" : "expired";
 		return nerr_pass(err);
 	case PAYMENT_EVENT_REFUNDED:
