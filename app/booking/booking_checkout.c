@@ -202,14 +202,19 @@ NEOERR *booking_checkout_abandon(const struct config *cfg, struct db *db, struct
 	const struct payment_provider *provider = payments_provider(p->provider);
 	if (provider == NULL || p->session_id == NULL)
 		return nerr_raise(NERR_ASSERT, "payment %lld is not a hosted checkout", p->payment_id);
+	/* Marked first: closing the session makes the gateway say so by webhook, and that may be
+	 * handled before this request is done (db_payments_unpaid then releases quietly too). */
+	NEOERR *err = db_payments_giving_up(db, p->payment_id);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
 	if (provider->checkout_cancel) {
-		NEOERR *err = provider->checkout_cancel(cfg, a, p->session_id);
+		err = provider->checkout_cancel(cfg, a, p->session_id);
 		if (err != STATUS_OK)
 			return nerr_pass(err);
 	}
 	/* Paid in the moment before giving up (another tab)? Then that stands. */
 	struct payment_checkout_status st;
-	NEOERR *err = provider->checkout_lookup(cfg, a, p->session_id, &st);
+	err = provider->checkout_lookup(cfg, a, p->session_id, &st);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (st.state == CHECKOUT_PAID || st.state == CHECKOUT_PROCESSING) {
@@ -217,7 +222,7 @@ NEOERR *booking_checkout_abandon(const struct config *cfg, struct db *db, struct
 		return nerr_pass(booking_checkout_settle(cfg, db, a, p, out, &message));
 	}
 	bool replay;
-	return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed", "given up on the gateway's page",
+	return nerr_pass(db_payments_unpaid(db, a, p->payment_id, "failed", PAYMENT_GIVEN_UP,
 					    UNPAID_RELEASE_QUIETLY, NULL, &replay));
 }
 

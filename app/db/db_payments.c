@@ -93,7 +93,7 @@ NEOERR *db_payments_latest_checkout(struct db *db, struct arena *a, long long bo
 }
 
 static const char SQL_LOCK_PAYMENT[] =
-	"SELECT status, booking_id FROM payments WHERE payment_id = ? FOR UPDATE";
+	"SELECT status, booking_id, failure FROM payments WHERE payment_id = ? FOR UPDATE";
 static const char SQL_LOCK_HOLD[] =
 	"SELECT payment_status, ticket_count FROM bookings WHERE booking_id = ? FOR UPDATE";
 static const char SQL_LOCK_HELD_TICKETS[] =
@@ -180,6 +180,13 @@ static NEOERR *unpaid_locked(struct db *db, struct arena *a, long long payment_i
 	err = db_exec(db, a, &p, SQL_LOCK_PAYMENT, "i", payment_id);
 	if (err != STATUS_OK || p.nrows == 0 || strcmp(db_cell(&p, 0, 0), "pending") != 0)
 		return nerr_pass(err);   /* settled already: a success is never undone here */
+	/* The shopper gave up on this checkout, and whoever reports its session closed first (the
+	 * gateway's webhook, or the shopper's own request) reports their cancel. */
+	const char *marked = db_cell(&p, 0, 2);
+	if (hold == UNPAID_RELEASE_EXPIRED && marked && strcmp(marked, PAYMENT_GIVEN_UP) == 0) {
+		hold = UNPAID_RELEASE_QUIETLY;
+		failure = PAYMENT_GIVEN_UP;
+	}
 	err = db_exec(db, a, NULL, SQL_PAYMENT_STATUS, "ssi", status, failure, payment_id);
 	bool released;
 	if (err == STATUS_OK && hold != UNPAID_KEEP_HOLD)
@@ -198,6 +205,13 @@ NEOERR *db_payments_unpaid(struct db *db, struct arena *a, long long payment_id,
 		return nerr_pass(err);
 	return nerr_pass(db_end(db, unpaid_locked(db, a, payment_id, status, failure, hold, event,
 						  replay)));
+}
+
+NEOERR *db_payments_giving_up(struct db *db, long long payment_id)
+{
+	return nerr_pass(db_exec(db, NULL, NULL,
+				 "UPDATE payments SET failure = ? WHERE payment_id = ? AND status = 'pending'",
+				 "si", PAYMENT_GIVEN_UP, payment_id));
 }
 
 NEOERR *db_payments_note_event(struct db *db, const struct payment_event_record *event,

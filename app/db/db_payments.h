@@ -52,6 +52,14 @@ NEOERR *db_payments_by_ref(struct db *db, struct arena *a, const char *provider,
 NEOERR *db_payments_latest_checkout(struct db *db, struct arena *a, long long booking_id,
 				    struct payment_record *out, bool *found);
 
+/* The failure of a hosted checkout the shopper gave up on. It is written on the attempt
+ * (still pending) before the session is closed at the gateway, because the gateway tells of
+ * that close by webhook (Stripe's checkout.session.expired), which may be handled before the
+ * shopper's own request is done: an expiry of a checkout so marked is the shopper's cancel,
+ * released quietly, not a hold that ran out. */
+#define PAYMENT_GIVEN_UP "given up on the gateway's page"
+NEOERR *db_payments_giving_up(struct db *db, long long payment_id);
+
 /* What an attempt that will not pay does to its hold. */
 enum unpaid_hold {
 	UNPAID_KEEP_HOLD,                /* nobody was sent to pay: the hold stays for another try */

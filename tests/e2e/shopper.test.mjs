@@ -1,8 +1,11 @@
 // A shopper in a real browser: browses /events, filters by category and then by dates, searches
 // for a performer from the header, opens an event and ticks a seat on the seat map by keyboard,
-// then holds two seats, changes one of them from the checkout page, pays with the test card
-// and sees the e-tickets. Screenshots of the pages go to $BOXOFFICE_TEST_OUTPUT (else
-// tests/e2e/output/): listing, search, event, checkout, confirmation.
+// then holds two seats, changes one of them from the checkout page, pays on the gateway's
+// page and sees the e-tickets; opens one (its QR code, screenshotted, scans as its code with
+// zbarimg), downloads the booking's PDF (pdftotext reads the event and the seats, pdftoppm +
+// zbarimg the codes) and finds the confirmation in the mail catcher. Screenshots of the pages
+// go to $BOXOFFICE_TEST_OUTPUT (else tests/e2e/output/): listing, search, event, checkout,
+// gateway, confirmation, ticket (and its QR code), the PDF's pages, the mail.
 //
 // README: run by tests/integration/run (so by `make check` / `./dev test`) against its throwaway
 // stack, after the integration files and before the signal tests; by hand, against a stack
@@ -11,12 +14,14 @@
 // both); never `npx playwright install`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { BASE_URL, sql, sqlString, flushCache } from '../integration/lib.mjs';
+import { MAIL_WEB_URL, listMails, waitForMails, rawMail, parseMail } from '../mail/mail.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUTPUT = process.env.BOXOFFICE_TEST_OUTPUT || path.join(HERE, 'output');
@@ -284,6 +289,10 @@ test('a keyboard user ticks a seat with Tab and Space', async (t) => {
 // ------------------------------------------------------------------------------------------
 // booking, with no JavaScript of ours: hold two seats, change one, pay, see the e-tickets
 
+// The shopper's address: their own in this run, so the mail catcher's copy is theirs.
+const BUYER_EMAIL = `ada.e2e-${process.pid}@example.com`;
+let confirmation;           // {url, bookingId, code (the booking's), codes (the e-tickets')}
+
 const seatBox = (id) => page.locator(`input[type="checkbox"][name="ticketId"][value="${id}"]`);
 // The seat's tile: a mouse user clicks it (the checkbox inside is visually hidden).
 const seatTile = (id) => page.locator('label', { has: seatBox(id) });
@@ -335,7 +344,7 @@ test('the shopper changes one seat, keeping the other', async () => {
 
 test('the shopper pays on the card gateway\'s own page and gets e-tickets', async (t) => {
   await page.getByLabel('Your name').fill('Ada Lovelace');
-  await page.getByLabel('Email for your tickets').fill('ada@example.com');
+  await page.getByLabel('Email for your tickets').fill(BUYER_EMAIL);
   await page.getByLabel("Card — pay on Stripe's secure page").check();
   // Our form posts to us and is sent on to the gateway's hosted page (the stand-in's, here):
   // the page's Content-Security-Policy must let that redirect through.
@@ -352,7 +361,7 @@ test('the shopper pays on the card gateway\'s own page and gets e-tickets', asyn
   const bookingId = Number(new URL(page.url()).pathname.split('/')[2]);
   const [[code, status, buyer]] = sql(`SELECT booking_code, payment_status, buyer_email FROM bookings WHERE booking_id = ${bookingId}`);
   assert.equal(status, 'confirmed');
-  assert.equal(buyer, 'ada@example.com');
+  assert.equal(buyer, BUYER_EMAIL);
   assert.match(await page.locator('.confirmation-code').innerText(), new RegExp(code));
   const codes = sql(`SELECT ticket_code FROM booking_items WHERE booking_id = ${bookingId} ORDER BY ticket_id`).map((r) => r[0]);
   assert.equal(codes.length, held.length);
@@ -360,4 +369,133 @@ test('the shopper pays on the card gateway\'s own page and gets e-tickets', asyn
   assert.deepEqual(shown.sort(), [...codes].sort(), 'every e-ticket code is on the page');
   await screenshot(t, 'confirmation.png');
   noProblems('payment');
+  confirmation = { url: page.url(), bookingId, code, codes };
+});
+
+// ------------------------------------------------------------------------------------------
+// the e-tickets, read back by programs of their own: zbarimg scans the QR codes, poppler
+// reads the PDF
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.status ?? r.error} ${r.stderr}`);
+  return r.stdout;
+}
+
+// What the QR codes in these images say, one line per symbol, sorted.
+const scan = (files) => run('zbarimg', ['--raw', '-q', ...files]).split('\n').filter(Boolean).sort();
+
+// "Section · Row R · Seat N" (or "Standing · Section") of each ticket of the booking, as the
+// e-tickets print it.
+function seatLines(bookingId) {
+  return sql(`SELECT s.name, vs.row_label, vs.seat_number FROM booking_items bi
+                JOIN tickets t ON t.ticket_id = bi.ticket_id
+                JOIN venue_sections s ON s.section_id = t.section_id
+                LEFT JOIN venue_seats vs ON vs.seat_id = t.seat_id
+               WHERE bi.booking_id = ${bookingId} ORDER BY bi.ticket_id`)
+    .map(([section, row, seat]) => (row === null ? `Standing · ${section}` : `${section} · Row ${row} · Seat ${seat}`));
+}
+
+test('the confirmation links every e-ticket, its PDF, and all of them together', async () => {
+  assert.ok(confirmation, 'the shopper reached the confirmation');
+  const hrefs = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const c of confirmation.codes) {
+    assert.ok(hrefs.includes(`/tickets/${c}`), `a link to e-ticket ${c}`);
+    assert.ok(hrefs.includes(`/tickets/${c}.pdf`), `a link to the PDF of e-ticket ${c}`);
+  }
+  const id = confirmation.bookingId;
+  assert.ok(hrefs.some((h) => h.startsWith(`/bookings/${id}/tickets?key=`)), 'a link to the booking\'s e-tickets');
+  assert.ok(hrefs.some((h) => h.startsWith(`/bookings/${id}/tickets.pdf?key=`)), 'a link to them as one PDF');
+});
+
+test('the shopper opens an e-ticket: its QR code scans as the code printed under it', async (t) => {
+  const [first] = confirmation.codes;
+  const [eventName] = sql(`SELECT e.name FROM events e JOIN bookings b ON b.event_id = e.event_id
+                            WHERE b.booking_id = ${confirmation.bookingId}`)[0];
+  await Promise.all([
+    page.waitForURL(new RegExp(`/tickets/${first}$`)),
+    page.locator(`main a[href="/tickets/${first}"]`).click(),
+  ]);
+  assert.equal(await page.title(), `Ticket · ${eventName} · Boxoffice`);
+  const card = page.locator('article.eticket');
+  assert.equal((await card.locator('h2').innerText()).trim(), eventName);
+  const [seat] = seatLines(confirmation.bookingId);
+  assert.equal((await card.locator('.eticket-seat').innerText()).trim(), seat, 'the seat of the first ticket');
+  assert.ok((await card.innerText()).includes(confirmation.code), 'the booking code');
+  const printed = (await card.locator('.eticket-code code').innerText()).trim();
+  assert.match(printed, /^[0-9A-Z]{4}(-[0-9A-Z]{1,4})+$/, 'the code printed in blocks of four');
+  assert.equal(printed.replaceAll('-', ''), first, 'the printed code is the ticket\'s');
+  await screenshot(t, 'ticket.png');
+
+  const qr = path.join(OUTPUT, 'ticket-qr.png');
+  await card.locator('svg.eticket-qr').screenshot({ path: qr });
+  t.diagnostic(`screenshot: ${qr}`);
+  assert.deepEqual(scan([qr]), [first], 'zbarimg reads the ticket code from the QR code on the page');
+  noProblems('e-ticket');
+});
+
+test('the booking\'s PDF: the event and every seat in its text, every code in its QR codes', async (t) => {
+  await page.goto(confirmation.url);
+  const href = await page.getByRole('link', { name: 'Download them as one PDF' }).getAttribute('href');
+  // With the browser's own cookies and address, as its download would fetch it.
+  const r = await page.request.get(new URL(href, page.url()).href);
+  assert.equal(r.status(), 200);
+  assert.equal(r.headers()['content-type'], 'application/pdf');
+  const file = path.join(OUTPUT, 'tickets.pdf');
+  writeFileSync(file, await r.body());
+  t.diagnostic(`PDF: ${file}`);
+
+  const pages = Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [file]))?.[1]);
+  assert.equal(pages, confirmation.codes.length, 'one page a ticket');
+  const text = run('pdftotext', ['-layout', file, '-']).replace(/[ \t]+/g, ' ');
+  const [[eventName]] = sql(`SELECT e.name FROM events e JOIN bookings b ON b.event_id = e.event_id
+                              WHERE b.booking_id = ${confirmation.bookingId}`);
+  assert.ok(text.includes(eventName), `the event's name in the PDF: ${text.slice(0, 300)}`);
+  for (const seat of seatLines(confirmation.bookingId)) assert.ok(text.includes(seat), `"${seat}" in the PDF`);
+  assert.ok(text.includes(confirmation.code), 'the booking code in the PDF');
+
+  const prefix = path.join(OUTPUT, 'tickets-page');
+  for (const f of readdirSync(OUTPUT)) if (f.startsWith('tickets-page')) rmSync(path.join(OUTPUT, f));
+  run('pdftoppm', ['-r', '100', '-png', file, prefix]);
+  const images = readdirSync(OUTPUT).filter((f) => f.startsWith('tickets-page') && f.endsWith('.png'))
+    .map((f) => path.join(OUTPUT, f));
+  assert.equal(images.length, pages);
+  assert.deepEqual(scan(images), [...confirmation.codes].sort(), 'zbarimg reads every ticket code from the pages');
+  noProblems('PDF');
+});
+
+test('the confirmation mail reached the buyer, with the tickets, and the mail catcher shows it', async (t) => {
+  assert.ok(MAIL_WEB_URL, 'BOXOFFICE_MAIL_WEB_URL is set (the stack\'s env)');
+  const ours = (m) => m.envelope.to.some((r) => r.address === BUYER_EMAIL);
+  const mail = await waitForMails(MAIL_WEB_URL, (list) => list.find((m) => ours(m) && m.subject.startsWith('Your tickets for ')),
+                                  { timeoutMs: 60_000, intervalMs: 500 });
+  const parsed = await parseMail(await rawMail(MAIL_WEB_URL, mail.id));
+  assert.match(parsed.subject, new RegExp(`booking ${confirmation.code}$`));
+  assert.equal(parsed.to.value[0].address, BUYER_EMAIL);
+  assert.match(parsed.messageId, new RegExp(`^<outbox-\\d+\\.${confirmation.code}@`));
+  for (const c of confirmation.codes) assert.ok(parsed.text.includes(`/tickets/${c}`), `the mail links e-ticket ${c}`);
+  const pdfs = parsed.attachments.filter((a) => a.contentType === 'application/pdf');
+  assert.deepEqual(pdfs.map((a) => a.filename), [`tickets-${confirmation.code}.pdf`]);
+  const qrs = parsed.attachments.filter((a) => a.contentType === 'image/png' && a.related);
+  assert.equal(qrs.length, confirmation.codes.length, 'a QR code per ticket in the HTML part');
+  const files = qrs.map((a, i) => {
+    const f = path.join(OUTPUT, `mail-qr-${i}.png`);
+    writeFileSync(f, a.content);
+    return f;
+  });
+  assert.deepEqual(scan(files), [...confirmation.codes].sort(), 'the mail\'s QR codes scan as the ticket codes');
+
+  // The catcher's own page, showing the mail (its console is not ours to judge: another tab).
+  const inbox = await context.newPage();
+  try {
+    await inbox.goto(`${MAIL_WEB_URL.replace(/\/+$/, '')}/#/email/${mail.id}`);
+    await assert.doesNotReject(inbox.getByText(mail.subject).first().waitFor());
+    const file = path.join(OUTPUT, 'mail.png');
+    await inbox.screenshot({ path: file, fullPage: true });
+    t.diagnostic(`screenshot: ${file}`);
+  } finally {
+    await inbox.close();
+  }
+  const copies = (await listMails(MAIL_WEB_URL)).filter((m) => ours(m) && m.subject === mail.subject);
+  assert.equal(copies.length, 1, 'one confirmation, not more');
 });

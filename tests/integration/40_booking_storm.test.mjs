@@ -4,15 +4,21 @@
 // storm: 200 concurrent clients overlapping on a hot set of seats and draining a standing
 // area through a pool of 12 workers, once plainly and once with workers SIGKILLed every
 // ~300 ms. Every check is an invariant read back from MariaDB (docs/design.md, "The
-// booking protocol"), never a timing.
+// booking protocol"), never a timing: of the bookings, and of what they wrote for their buyers
+// (most give an address, some a number) — one outbox message per fact, and e-tickets whose
+// codes are their own. The notifier is held off meanwhile: it would spend the storms' cores
+// composing PDFs for fixture buyers, whose queued messages go with their events in after()
+// (47_payment_storm checks the messages delivered, the notifier running).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { get, sql, sqlString, waitFor, masterPid, fullPool, sleep, CONFIG, tamperedToken } from './lib.mjs';
+import { get, sql, sqlString, waitFor, masterPid, fullPool, sleep, CONFIG, tamperedToken, stopNotify,
+         startNotify } from './lib.mjs';
 import { createEvent, retireEvent, postBooking, closeClient, VISA, DECLINED, parkPayments, lockTickets,
          planAttempts, interleave, workerKiller, withWorkers, runStorm, countStatuses, expireAndSweep,
-         sweep, invariantViolations, ticketCounts, bookingsByTag, responseViolations } from './storm.mjs';
+         sweep, invariantViolations, ticketCounts, bookingsByTag, responseViolations, outboxViolations,
+         messageAndTicketProblems } from './storm.mjs';
 
 const tag = `storm${process.pid}`;
 const CLIENTS = 200;
@@ -22,13 +28,18 @@ const created = [];   // events this file made, taken off sale in after()
 let small;            // the fixture of the small cases: Kesselhaus am Kanal (54 seats, 280 standing)
 
 before(() => {
+  stopNotify();
   small = createEvent('Kesselhaus am Kanal', `Booking checks ${tag}`);
   created.push(small.eventId);
 });
 
 after(() => {
   closeClient();
-  for (const id of created) retireEvent(id);
+  try {
+    for (const id of created) retireEvent(id);
+  } finally {
+    startNotify();
+  }
 });
 
 // --- helpers ------------------------------------------------------------------------------
@@ -65,6 +76,8 @@ function bookingsOf(buyer) {
 function assertNoViolations(fx) {
   const violations = invariantViolations(fx.eventId, fx.capacity);
   assert.deepEqual(violations, [], `booking invariants of event ${fx.eventId}:\n${JSON.stringify(violations, null, 1)}`);
+  const outbox = outboxViolations(fx.eventId);
+  assert.deepEqual(outbox, [], `outbox invariants of event ${fx.eventId}:\n${JSON.stringify(outbox, null, 1)}`);
 }
 
 // Everything a refused request could have written, for before/after comparisons.
@@ -385,9 +398,9 @@ test('malformed bodies are refused with 400/422 and write nothing', async () => 
 // --- the storm ----------------------------------------------------------------------------
 
 // Per-attempt checks and the invariants, before the sweep (`swept` false: only a 503 or a
-// killed request may have left a hold) or after it (nothing is held any more). Returns the
-// responses' status counts.
-function checkStorm(t, fx, attempts, { killed, swept }) {
+// killed request may have left a hold) or after it (nothing is held any more, and the
+// e-tickets are checked too). Returns the responses' status counts.
+async function checkStorm(t, fx, attempts, { killed, swept }) {
   const counts = countStatuses(attempts);
   const byTag = bookingsByTag(fx.eventId);
   const problems = responseViolations(fx, attempts, byTag, { killed, swept });
@@ -423,13 +436,27 @@ function checkStorm(t, fx, attempts, { killed, swept }) {
   for (const a of attempts.filter((x) => x.status >= 500)) {
     assert.ok(a.status === 503 || (killed && a.status === 502), `${a.tag}: ${a.status} ${a.text}`);
   }
+
+  if (swept) {
+    // Every e-ticket's code is its own and names its booking and ticket; a sample's pages
+    // show them. The messages' counts were checked with the invariants above.
+    const { problems, items } = await messageAndTicketProblems(fx.eventId, { seed: fx.eventId, outbox: false });
+    assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems with the messages or e-tickets`);
+    const kinds = sql(`SELECT o.kind, o.channel, COUNT(*) FROM outbox o JOIN bookings b ON b.booking_id = o.booking_id
+                        WHERE b.event_id = ${fx.eventId} GROUP BY o.kind, o.channel ORDER BY o.kind, o.channel`);
+    t.diagnostic(`event ${fx.eventId}: ${items.length} e-tickets; outbox ${kinds.map((r) => r.join(' ')).join(', ')}`);
+    const confirmedWithMail = attempts.filter((a) => a.status === 201 && a.body.buyerEmail).length;
+    assert.ok(confirmedWithMail > 0 && kinds.some(([kind]) => kind === 'booking_confirmed'),
+              'some confirmed buyers gave an address, and their confirmations are in the outbox');
+  }
   return counts;
 }
 
 test(`storm: ${CLIENTS} concurrent clients on a hot set of seats and a standing area`, async (t) => {
   const fx = createEvent('Irwell Park', `Storm ${tag} plain`);
   created.push(fx.eventId);
-  const attempts = planAttempts(fx, { tag: `${tag}-plain`, seatAttempts: 2400, standingAttempts: 300, seed: 4 });
+  const attempts = planAttempts(fx, { tag: `${tag}-plain`, seatAttempts: 2400, standingAttempts: 300, seed: 4,
+                                      emailShare: 0.75, phoneShare: 0.2 });
   const { seconds } = await withWorkers(STORM_WORKERS, () => runStorm(attempts, { clients: CLIENTS }));
   const ms = attempts.map((a) => a.ms).sort((x, y) => x - y);
   t.diagnostic(`${attempts.length} attempts in ${seconds.toFixed(1)} s; p50 ${ms[ms.length >> 1].toFixed(0)} ms, ` +
@@ -438,9 +465,9 @@ test(`storm: ${CLIENTS} concurrent clients on a hot set of seats and a standing 
   // Every attempt has been answered: the database must agree with every answer as it is,
   // before any sweep (a 402 released its hold at once, a 409 held nothing). Only a 503 whose
   // confirm gave up may have left a hold, which the sweep then releases.
-  const counts = checkStorm(t, fx, attempts, { killed: false, swept: false });
+  const counts = await checkStorm(t, fx, attempts, { killed: false, swept: false });
   t.diagnostic(expireAndSweep(fx.eventId));
-  checkStorm(t, fx, attempts, { killed: false, swept: true });
+  await checkStorm(t, fx, attempts, { killed: false, swept: true });
   assert.ok((counts[201] ?? 0) > 0 && (counts['409 tickets_unavailable'] ?? 0) > 0 && (counts[402] ?? 0) > 0,
             'the storm saw sales, conflicts and declines');
 });
@@ -451,7 +478,8 @@ test('storm with pool workers SIGKILLed every ~300 ms, on three events at once',
   const fixtures = ['Irwell Park', 'Kesselhaus am Kanal', 'Palau Verdaguer'].map((venue, i) => {
     const fx = createEvent(venue, `Storm ${tag} kills ${i}`);
     created.push(fx.eventId);
-    fx.attempts = planAttempts(fx, { tag: `${tag}-kill${i}`, seatAttempts: 1300, standingAttempts: 200, seed: 10 + i });
+    fx.attempts = planAttempts(fx, { tag: `${tag}-kill${i}`, seatAttempts: 1300, standingAttempts: 200, seed: 10 + i,
+                                     emailShare: 0.75, phoneShare: 0.2 });
     return fx;
   });
   const attempts = interleave(fixtures.map((fx) => fx.attempts), 7);
@@ -471,11 +499,11 @@ test('storm with pool workers SIGKILLed every ~300 ms, on three events at once',
   for (const fx of fixtures) {
     const [[pending]] = sql(`SELECT COUNT(*) FROM bookings WHERE event_id = ${fx.eventId} AND payment_status = 'pending'`);
     t.diagnostic(`event ${fx.eventId}: ${pending} holds left pending by killed requests`);
-    checkStorm(t, fx, fx.attempts, { killed: true, swept: false });
+    await checkStorm(t, fx, fx.attempts, { killed: true, swept: false });
   }
   for (const fx of fixtures) {
     t.diagnostic(expireAndSweep(fx.eventId));
-    checkStorm(t, fx, fx.attempts, { killed: true, swept: true });
+    await checkStorm(t, fx, fx.attempts, { killed: true, swept: true });
 
     // Money that moved for a booking that did not happen can only come from a killed request
     // (charged, then killed before the confirm): reported, for reconciliation to refund.

@@ -144,6 +144,27 @@ test('Stripe: cancelling on the hosted page releases the seats at once and close
   assert.equal(session.status, 'expired', 'the session can no longer be paid');
 });
 
+test('Stripe: a shopper who cancels is told nothing, even when the webhook of the session we close lands first', async () => {
+  // Coming back from a cancel, we close the session at Stripe, which says so by webhook
+  // (checkout.session.expired), then ask Stripe whether it was paid after all. Here that
+  // question is answered late, so the webhook is handled first: it must not pass for a hold
+  // that ran out, mailed to a shopper who is looking at the answer.
+  const { ids, shopper, booking, page } = await heldSeats(1);
+  const { payment } = await payAtGateway(shopper, booking, page, 'stripe');
+  await control('POST', 'faults', { match: { method: 'GET', path: `/v1/checkout/sessions/${payment.session}` },
+                                    action: 'delay', delayMs: 1500 });
+  const r = await comeBack(shopper, await choose(payment, 'cancel'));
+  await webhooksSettled();
+  assert.equal(r.status, 200);
+  assert.match(pageMessage(r.body), /cancelled the payment/);
+  assert.deepEqual(eventsOf(payment.id), [['checkout.session.expired', 'expired']], 'the webhook came first, and released');
+  assert.deepEqual(seatStatus(ids), ['available']);
+  assert.equal(bookingStatus(booking.bookingId), 'failed');
+  assert.deepEqual(sql(`SELECT status, failure FROM payments WHERE payment_id = ${payment.id}`),
+                   [['failed', "given up on the gateway's page"]]);
+  assert.deepEqual(sql(`SELECT kind FROM outbox WHERE booking_id = ${booking.bookingId}`), [], 'no message');
+});
+
 test('Stripe: a session that expires unpaid releases the hold (webhook)', async () => {
   const { ids, shopper, booking, page } = await heldSeats(1);
   const { payment } = await payAtGateway(shopper, booking, page, 'stripe');

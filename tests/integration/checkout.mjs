@@ -79,6 +79,10 @@ export function seatSupply(fixture) {
 export function dropFixtureEvent(eventId) {
   const bookings = `SELECT booking_id FROM bookings WHERE event_id = ${eventId}`;
   const payments = `SELECT payment_id FROM payments WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`;
+  // The outbox first, so the notifier mails nobody about a booking that is about to go.
+  sql(`DELETE FROM outbox WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`);
+  sql(`DELETE FROM checkin_scans WHERE event_id = ${eventId}`);
+  sql(`DELETE FROM booking_holders WHERE booking_id IN (${bookings})`);
   sql(`DELETE FROM booking_items WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`);
   sql(`DELETE FROM booking_holders WHERE booking_id IN (${bookings})`);
   sql(`DELETE FROM outbox WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`);

@@ -20,11 +20,23 @@ export const stripeSdk = new StripeSdk(STRIPE_SECRET_KEY, {
   host: new URL(GATEWAY_URL).hostname, port: Number(new URL(GATEWAY_URL).port), protocol: 'http',
 });
 
+// A kept-alive connection that sat idle (as after a burst of checkouts) can be closed by the
+// stand-in (keepAliveTimeout) just as a call goes out on it: fetch says "other side closed"
+// and, for a POST, never tries again. That call never reached the stand-in's routes (none of
+// the control routes drops a connection), so it goes again, on another connection.
 export async function control(method, route, body) {
-  const r = await fetch(`${GATEWAY_URL}/_control/${route}`, {
+  const call = () => fetch(`${GATEWAY_URL}/_control/${route}`, {
     method, headers: body ? { 'content-type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
+  let r;
+  for (let tries = 1; !r; tries++) {
+    try {
+      r = await call();
+    } catch (e) {
+      if (e.cause?.code !== 'UND_ERR_SOCKET' || tries === 3) throw e;
+    }
+  }
   const json = await r.json();
   assert.ok(r.ok, `${method} /_control/${route}: ${r.status} ${JSON.stringify(json)}`);
   return json;
