@@ -84,9 +84,6 @@ export function dropFixtureEvent(eventId) {
   sql(`DELETE FROM checkin_scans WHERE event_id = ${eventId}`);
   sql(`DELETE FROM booking_holders WHERE booking_id IN (${bookings})`);
   sql(`DELETE FROM booking_items WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`);
-  sql(`DELETE FROM booking_holders WHERE booking_id IN (${bookings})`);
-  sql(`DELETE FROM outbox WHERE booking_id IN (${bookings}) OR event_id = ${eventId}`);
-  sql(`DELETE FROM checkin_scans WHERE event_id = ${eventId}`);
   sql(`DELETE FROM refunds WHERE payment_id IN (${payments})`);
   sql(`DELETE FROM payment_events WHERE payment_id IN (${payments})`);
   sql(`DELETE FROM booking_released_tickets WHERE booking_id IN (${bookings})`);
