@@ -99,6 +99,18 @@ bench_reset_event() {
 		DELETE FROM bookings WHERE event_id = $id"
 }
 
+# bench_tree_ticks PID: the CPU clock ticks a process has used, with its live children and
+# those it has reaped (utime stime cutime cstime are fields 14-17 of /proc/PID/stat; the name,
+# field 2, may hold spaces).
+bench_tree_ticks() {
+	local p files=()
+	for p in "$1" $(pgrep -P "$1" || true); do
+		[[ -r /proc/$p/stat ]] && files+=("/proc/$p/stat")
+	done
+	awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }' "${files[@]}" 2>/dev/null ||
+		echo 0
+}
+
 # bench_field KEY LINE: the value of KEY=value in a line of key=value pairs (wrk's and the
 # helpers' result lines).
 bench_field() { sed -nE "s/(^|.*[ :])$1=([^ ]+).*/\2/p" <<<"$2"; }
