@@ -59,12 +59,16 @@ enum contact_name_check contact_name_check(const char *s)
 	if (s == NULL || *s == '\0')
 		return CONTACT_NAME_EMPTY;
 	size_t len = strlen(s), chars = 0;
+	bool control = false;
 	for (size_t i = 0; i < len; chars++) {
 		const unsigned char *c = (const unsigned char *)s + i;
 		size_t n = utf8_char_length(s + i, len - i);
 		if (n == 0 || c[0] < 0x20 || c[0] == 0x7f || (c[0] == 0xc2 && c[1] < 0xa0))
-			return CONTACT_NAME_CONTROL;    /* C1 is U+0080..U+009F: C2 80..C2 9F */
-		i += n;
+			control = true;         /* C1 is U+0080..U+009F: C2 80..C2 9F */
+		i += n ? n : 1;
 	}
-	return chars > CONTACT_NAME_MAX ? CONTACT_NAME_TOO_LONG : CONTACT_NAME_OK;
+	/* Too long first: whoever lets controls through (the API) still needs the length. */
+	if (chars > CONTACT_NAME_MAX)
+		return CONTACT_NAME_TOO_LONG;
+	return control ? CONTACT_NAME_CONTROL : CONTACT_NAME_OK;
 }

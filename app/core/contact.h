@@ -23,7 +23,7 @@ const char *contact_phone_e164(struct arena *a, const char *typed);
  * Greek or Cyrillic is two bytes a letter), and control characters (C0, DEL, C1: a line
  * break, a tab, an escape) have no place in a name that goes onto tickets, mails and the
  * door's screen. Valid UTF-8 is assumed (the request parsers check it); a byte that is not
- * part of a character counts as a control. */
+ * part of a character counts as a control. A name too long is TOO_LONG whatever else it has. */
 enum contact_name_check {
 	CONTACT_NAME_OK,
 	CONTACT_NAME_EMPTY,

@@ -187,6 +187,7 @@ block('e-tickets, the door and the checkout\'s new fields', () => {
   test('junk codes, keys, ids and bodies at the ticket pages and the door get a 4xx that says why, never a 5xx, and no worker dies', async () => {
     const E = fixture.eventId;
     const B = bookingId;
+    const spare = freshSeats(1);
     const doorCookie = [...door.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const AUTH = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
     const scan = (body, headers = AUTH) => ({ method: 'POST', path: '/api/v1/checkin', headers,
@@ -270,6 +271,11 @@ block('e-tickets, the door and the checkout\'s new fields', () => {
       scan(`{"eventId":${E},"code":"${code}"}`, { authorization: `Bearer ${'\xff'.repeat(5000)}`, 'content-type': 'application/json' }),
       scan(`{"eventId":${E},"code":"${code}"}`, { authorization: `Bearer ${secret} ${secret}`, 'content-type': 'application/json' }),
       { method: 'GET', path: '/api/v1/checkin', headers: AUTH },
+      // names through the booking API: the limit is 200 characters whatever else they hold
+      ...[`\u0007${'a'.repeat(300)}`, 'Д'.repeat(201), `${'é'.repeat(150)}\n${'é'.repeat(60)}`].map((name) => ({
+        method: 'POST', path: '/api/v1/bookings', headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ eventId: E, ticketIds: spare, buyerName: name, paymentInfo: { provider: 'test', paymentMethod: 'pm_card_visa' } })),
+        what: `the booking API: a name of ${[...name].length} characters`, ok: [400] })),
     ];
     const master = masterPid();
     const workers = await fullPool(master);
@@ -288,6 +294,7 @@ block('e-tickets, the door and the checkout\'s new fields', () => {
     assert.equal(masterPid(), master, 'the same master');
     assert.deepEqual(workerPids(master), workers, 'no worker died or was replaced');
     assert.equal(sql(`SELECT COUNT(checked_in_at) FROM booking_items WHERE event_id = ${E}`)[0][0], '0', 'nobody was admitted');
+    assert.equal(sql(`SELECT status FROM tickets WHERE ticket_id = ${spare[0]}`)[0][0], 'available', 'nor anything booked');
     const real = await apiScan({ eventId: E, code, door: 'After' }, { secret });
     assert.equal(real.json.result, 'admitted', 'and the real code still admits');
   });

@@ -155,6 +155,10 @@ START_TEST(test_name_limits)
 			for (int i = 0; i < n; i++)
 				strcat(buf, letters[l]);
 			ck_assert_int_eq(contact_name_check(buf), n <= CONTACT_NAME_MAX ? CONTACT_NAME_OK : CONTACT_NAME_TOO_LONG);
+			buf[strlen(letters[l])] = '\n';   /* the second letter's first byte: now a control too */
+			if (l == 0)
+				ck_assert_int_eq(contact_name_check(buf), n <= CONTACT_NAME_MAX ? CONTACT_NAME_CONTROL
+											  : CONTACT_NAME_TOO_LONG);
 		}
 }
 END_TEST
