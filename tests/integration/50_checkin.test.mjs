@@ -282,7 +282,7 @@ test('an admission sets the time and the door of the e-ticket in one update', as
 });
 
 test('the API wants the secret as a Bearer token and a JSON object with eventId and code; anything else is refused with a message', async () => {
-  const [code] = (await buyByApi(fixture.eventId, freshSeats(1))).codes;
+  const [code, other] = (await buyByApi(fixture.eventId, freshSeats(2))).codes;
   const before = scansOf(fixture.eventId).length;
   const start = progressFromDb(fixture.eventId);
   const good = { eventId: fixture.eventId, code, door: 'API' };
@@ -329,6 +329,10 @@ test('the API wants the secret as a Bearer token and a JSON object with eventId 
   assert.equal(checkedIn(code).at, null);
   const ok = await apiScan(good, { secret });
   assert.equal(ok.json.result, 'admitted', 'the same code in a good request is admitted');
+  // The scheme's name in any case (RFC 9110, 11.1): a scanner app that writes "bearer" gets in.
+  const lower = await apiScan({ ...good, code: other }, { auth: `bearer ${secret}` });
+  assert.equal(lower.status, 200, JSON.stringify(lower.json));
+  assert.equal(lower.json.result, 'admitted');
 });
 
 test('key rotation: new codes carry the new key, old ones still admit; once the old key is removed its codes are forged', async () => {
