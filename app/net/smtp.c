@@ -203,6 +203,22 @@ NEOERR *smtp_send(const struct config *cfg, struct arena *a, const struct mail_m
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
 	CURLcode res = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
+	long new_connections = 0;
+	curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
+	/* The connection kept from the last mail may have been closed by the server while idle
+	 * (a 421 "timeout, closing", or just closed): that says nothing about this mail, so it
+	 * goes once more at once on a new connection rather than waiting out a back-off. */
+	if (res != CURLE_OK && new_connections == 0 &&
+	    (out->code == 421 || res == CURLE_SEND_ERROR || res == CURLE_RECV_ERROR ||
+	     res == CURLE_GOT_NOTHING)) {
+		replies = (struct smtp_replies){ "", "" };
+		error[0] = '\0';
+		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+		res = curl_easy_perform(curl);
+		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 0L);
+		out->code = 0;
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
+	}
 	/* The options point into this call's arena: nothing of it may outlive the call. */
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);

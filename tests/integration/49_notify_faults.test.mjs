@@ -342,3 +342,22 @@ test('a batch that outlasts its lease behind a slow server: no message goes twic
     await sink.close();
   }
 });
+
+test('a kept connection the server closed while idle: the next mail goes at once on a new one, not after a back-off', async () => {
+  const sink = await startSmtpSink({ socketTimeout: 1500 });
+  try {
+    // One sender, so the second mail meets the connection the first one left open.
+    await withNotifier({ ...smtpTo(sink), 'Notify.Senders': 1 }, async () => {
+      const [first] = await book(addresses('idle-first', 1)).then((b) => waitForRows(b, allSent, { what: 'the first mail sent' }));
+      assert.equal(first.attempts, 1);
+      await waitFor(() => sink.connections.closed >= 1,
+        { what: 'the sink to close the idle connection (421) while the notifier holds it' });
+      const emails = addresses('idle-second', 1);
+      const rows = await waitForRows(await book(emails), allSent, { what: 'the second mail sent' });
+      assert.deepEqual(rows.map((r) => r.attempts), [1], 'sent on its first try, on a new connection');
+      assertExactlyOnce(rows, await sinkMailsTo(sink, emails));
+    });
+  } finally {
+    await sink.close();
+  }
+});

@@ -137,9 +137,10 @@ const matches = (rule, address) => !rule.match || (address !== undefined &&
 // oldest first; errors: connection-level errors (a client that did not trust the certificate).
 // setBehaviour({mailFrom, rcpt, data}) sets how each stage answers from now on
 // (see stageRule); setBehaviour({}) makes it normal again.
-export async function startSmtpSink({ tls = false, requireTLS = false, auth = null, onMailFrom, onRcptTo, onData, size = 0 } = {}) {
+export async function startSmtpSink({ tls = false, requireTLS = false, auth = null, onMailFrom, onRcptTo, onData, size = 0, socketTimeout } = {}) {
   const cert = tls ? selfSignedCertificate() : null;
   const messages = [];
+  const connections = { opened: 0, closed: 0 };
   let behaviour = {};
 
   // The stage's rule if it applies to this command (using up one of its `times`), else null.
@@ -176,6 +177,10 @@ export async function startSmtpSink({ tls = false, requireTLS = false, auth = nu
     allowInsecureAuth: !requireTLS,
     ...(auth ? { authMethods: auth.methods ?? ['PLAIN', 'LOGIN'], authOptional: false } : { disabledCommands: ['AUTH'], authOptional: true }),
     closeTimeout: 500,
+    // An idle client is told "421 Timeout - closing connection" after this many ms.
+    ...(socketTimeout ? { socketTimeout } : {}),
+    onConnect(session, callback) { connections.opened++; callback(); },
+    onClose() { connections.closed++; },
     onAuth(a, session, callback) {
       if (a.username === auth.user && a.password === auth.pass) return callback(null, { user: a.username });
       return callback(refusal(535, 'Authentication credentials invalid'));
@@ -215,6 +220,7 @@ export async function startSmtpSink({ tls = false, requireTLS = false, auth = nu
     host: '127.0.0.1',
     messages,
     errors,
+    connections,
     certPath: cert?.certPath ?? null,
     setBehaviour(b = {}) {
       const next = {};
