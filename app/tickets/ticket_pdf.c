@@ -1,7 +1,6 @@
 /* ticket_pdf: see ticket_pdf.h. One page a ticket, drawn with libharu from cleaned text and
  * the QR code's runs; libharu's errors are recorded, checked after each step, and returned. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <hpdf.h>
@@ -37,27 +36,12 @@ struct ticket_pdf_error {
 	HPDF_STATUS error, detail;
 };
 
-/* The libharu document handle, kept from one render to the next in this process with the two
- * fonts loaded: HPDF_NewDoc starts the next document on it and keeps the font definitions
- * (libharu frees a document's objects but keeps its loaded fonts, their used-glyph marks
- * cleared, so each document still embeds only its own glyphs and the bytes are the same as a
- * fresh handle's). Loading a font reads and parses its whole TrueType file, about 0.6 ms
- * each; the fonts' files stay open, read again for the glyphs each document embeds. Any
- * libharu error drops the handle, so the next render starts afresh; so does another font
- * directory, or a fork (the child must not share the parent's open font files). */
-static struct {
-	HPDF_Doc doc;
-	pid_t pid;
-	char *font_dir;
-	const char *regular, *bold;          /* the fonts' names, owned by the handle */
-	struct ticket_pdf_error failed;      /* the handle's error handler writes here */
-} kept;
-
 struct ticket_pdf {
 	struct arena *arena;
 	HPDF_Doc doc;
 	HPDF_Page page;
 	HPDF_Font regular, bold;
+	struct ticket_pdf_error failed;
 };
 
 static void ticket_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
@@ -69,15 +53,15 @@ static void ticket_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *dat
 	}
 }
 
-static NEOERR *ticket_pdf_fail(const char *doing)
+static NEOERR *ticket_pdf_fail(const struct ticket_pdf *t, const char *doing)
 {
 	return nerr_raise(NERR_ASSERT, "ticket_pdf: libharu error 0x%04X (detail %u) while %s",
-			  (unsigned)kept.failed.error, (unsigned)kept.failed.detail, doing);
+			  (unsigned)t->failed.error, (unsigned)t->failed.detail, doing);
 }
 
-static NEOERR *ticket_pdf_check(const char *doing)
+static NEOERR *ticket_pdf_check(const struct ticket_pdf *t, const char *doing)
 {
-	return kept.failed.error == HPDF_OK ? STATUS_OK : ticket_pdf_fail(doing);
+	return t->failed.error == HPDF_OK ? STATUS_OK : ticket_pdf_fail(t, doing);
 }
 
 /* The length of the valid UTF-8 sequence at p (1..4 bytes, `left` readable), or 0. */
@@ -257,7 +241,7 @@ static NEOERR *ticket_pdf_page(struct ticket_pdf *t, const char *site_name, cons
 {
 	t->page = HPDF_AddPage(t->doc);
 	if (t->page == NULL)
-		return ticket_pdf_fail("adding a page");
+		return ticket_pdf_fail(t, "adding a page");
 	HPDF_Page_SetSize(t->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
 
 	HPDF_Page_SetGrayStroke(t->page, 0.75f);
@@ -305,73 +289,32 @@ static NEOERR *ticket_pdf_page(struct ticket_pdf *t, const char *site_name, cons
 		if (err != STATUS_OK)
 			return nerr_pass(err);
 	}
-	return nerr_pass(ticket_pdf_check("drawing a page"));
+	return nerr_pass(ticket_pdf_check(t, "drawing a page"));
 }
 
-void ticket_pdf_forget(void)
+static NEOERR *ticket_pdf_font(struct ticket_pdf *t, const char *dir, const char *file, HPDF_Font *out)
 {
-	/* A forked child leaves the parent's copy be: closing the font files there could move
-	 * the file offsets they share with the parent. */
-	if (kept.doc && kept.pid == getpid())
-		HPDF_Free(kept.doc);
-	free(kept.font_dir);
-	memset(&kept, 0, sizeof kept);
+	const char *path = arena_printf(t->arena, "%s/%s", dir, file);
+	if (access(path, R_OK) != 0)
+		return nerr_raise(NERR_IO, "ticket_pdf: cannot read %s (Debian package fonts-dejavu-core)", path);
+	const char *name = HPDF_LoadTTFontFromFile(t->doc, path, HPDF_TRUE);
+	*out = name ? HPDF_GetFont(t->doc, name, "UTF-8") : NULL;
+	return *out ? STATUS_OK : ticket_pdf_fail(t, arena_printf(t->arena, "loading %s", path));
 }
 
-static const char *ticket_pdf_load(struct arena *a, const char *dir, const char *file, NEOERR **err)
-{
-	const char *path = arena_printf(a, "%s/%s", dir, file);
-	if (access(path, R_OK) != 0) {
-		*err = nerr_raise(NERR_IO, "ticket_pdf: cannot read %s (Debian package fonts-dejavu-core)", path);
-		return NULL;
-	}
-	const char *name = HPDF_LoadTTFontFromFile(kept.doc, path, HPDF_TRUE);
-	if (name == NULL || kept.failed.error != HPDF_OK)
-		*err = ticket_pdf_fail(arena_printf(a, "loading %s", path));
-	return name;
-}
-
-/* The kept handle, with a new empty document on it and the fonts in `font_dir` loaded. */
-static NEOERR *ticket_pdf_handle(struct arena *a, const char *font_dir)
-{
-	if (kept.doc && (kept.pid != getpid() || strcmp(kept.font_dir, font_dir) != 0))
-		ticket_pdf_forget();
-	memset(&kept.failed, 0, sizeof kept.failed);
-	if (kept.doc) {
-		if (HPDF_NewDoc(kept.doc) == HPDF_OK)
-			return STATUS_OK;
-		NEOERR *err = ticket_pdf_fail("starting a document");
-		ticket_pdf_forget();
-		return nerr_pass(err);
-	}
-	kept.doc = HPDF_New(ticket_pdf_on_error, &kept.failed);
-	if (kept.doc == NULL)
-		return nerr_raise(NERR_NOMEM, "ticket_pdf: HPDF_New failed");
-	kept.pid = getpid();
-	kept.font_dir = strdup(font_dir);
-	/* Compressed streams: the fonts are most of the file. libharu embeds only the glyphs a
-	 * document uses, but copies the fonts' other tables whole (see the design doc). */
-	HPDF_SetCompressionMode(kept.doc, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(kept.doc);
-	NEOERR *err = kept.font_dir ? ticket_pdf_check("setting up")
-				    : nerr_raise(NERR_NOMEM, "ticket_pdf: out of memory");
-	if (err == STATUS_OK)
-		kept.regular = ticket_pdf_load(a, font_dir, "DejaVuSans.ttf", &err);
-	if (err == STATUS_OK)
-		kept.bold = ticket_pdf_load(a, font_dir, "DejaVuSans-Bold.ttf", &err);
-	if (err != STATUS_OK)
-		ticket_pdf_forget();
-	return nerr_pass(err);
-}
-
-static NEOERR *ticket_pdf_document(struct ticket_pdf *t, const char *site_name,
+static NEOERR *ticket_pdf_document(struct ticket_pdf *t, const char *site_name, const char *font_dir,
 				   const struct ticket_pdf_item *items, int n)
 {
+	/* Compressed streams: the fonts are most of the file. libharu embeds only the glyphs a
+	 * document uses, but copies the fonts' other tables whole (see the design doc). */
+	HPDF_SetCompressionMode(t->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(t->doc);
 	HPDF_SetCurrentEncoder(t->doc, "UTF-8");   /* the document info strings too */
-	t->regular = HPDF_GetFont(t->doc, kept.regular, "UTF-8");
-	t->bold = HPDF_GetFont(t->doc, kept.bold, "UTF-8");
-	NEOERR *err = t->regular && t->bold ? ticket_pdf_check("setting up the fonts")
-					    : ticket_pdf_fail("setting up the fonts");
+	NEOERR *err = ticket_pdf_check(t, "setting up");
+	if (err == STATUS_OK)
+		err = ticket_pdf_font(t, font_dir, "DejaVuSans.ttf", &t->regular);
+	if (err == STATUS_OK)
+		err = ticket_pdf_font(t, font_dir, "DejaVuSans-Bold.ttf", &t->bold);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	/* No creation date: the same tickets give the same bytes. */
@@ -385,7 +328,7 @@ static NEOERR *ticket_pdf_document(struct ticket_pdf *t, const char *site_name,
 static NEOERR *ticket_pdf_save(struct ticket_pdf *t, const unsigned char **pdf, size_t *len)
 {
 	if (HPDF_SaveToStream(t->doc) != HPDF_OK)
-		return ticket_pdf_fail("saving");
+		return ticket_pdf_fail(t, "saving");
 	HPDF_UINT32 size = HPDF_GetStreamSize(t->doc), got = size;
 	unsigned char *out = arena_alloc(t->arena, size ? size : 1);
 	HPDF_STATUS st = HPDF_ReadFromStream(t->doc, out, &got);
@@ -405,19 +348,13 @@ NEOERR *ticket_pdf_render(struct arena *a, const char *site_name, const char *fo
 	*len = 0;
 	if (items == NULL || n < 1)
 		return nerr_raise(NERR_ASSERT, "ticket_pdf: no tickets");
-	NEOERR *err = ticket_pdf_handle(a, font_dir ? font_dir : TICKET_PDF_FONT_DIR);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	struct ticket_pdf t = { .arena = a, .doc = kept.doc };
-	err = ticket_pdf_document(&t, site_name, items, n);
+	struct ticket_pdf t = { .arena = a };
+	t.doc = HPDF_New(ticket_pdf_on_error, &t.failed);
+	if (t.doc == NULL)
+		return nerr_raise(NERR_NOMEM, "ticket_pdf: HPDF_New failed");
+	NEOERR *err = ticket_pdf_document(&t, site_name, font_dir ? font_dir : TICKET_PDF_FONT_DIR, items, n);
 	if (err == STATUS_OK)
 		err = ticket_pdf_save(&t, pdf, len);
-	if (err != STATUS_OK) {
-		*pdf = NULL;
-		*len = 0;
-		ticket_pdf_forget();
-	} else {
-		HPDF_FreeDoc(kept.doc);   /* the document's memory back now; the fonts stay */
-	}
+	HPDF_Free(t.doc);
 	return nerr_pass(err);
 }

@@ -33,9 +33,4 @@ NEOERR *ticket_pdf_render(struct arena *a, const char *site_name, const char *fo
 			  const struct ticket_pdf_item *items, int n, const unsigned char **pdf,
 			  size_t *len);
 
-/* The renders of a process share one libharu handle with the fonts loaded (ticket_pdf.c):
- * this closes it, and the next render loads the fonts again. For tests, and for a process
- * that is done with PDFs. */
-void ticket_pdf_forget(void);
-
 #endif
