@@ -233,7 +233,8 @@ NEOERR *checkin_api(struct request *req)
 	if (!checkin_configured(req))
 		return nerr_raise(ERR_NOT_FOUND, "Check-in is not set up on this site.");
 	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || !checkin_secret_matches(req, auth + 7)) {
-		/* The scheme's name is case-insensitive (RFC 9110, 11.1). A 401 names the scheme that would do (RFC 9110, 11.6.1). */
+		/* The scheme's name is case-insensitive (RFC 9110, 11.1); a 401 names the scheme
+		 * that would do (11.6.1). */
 		http_set_header(req, "WWW-Authenticate", "Bearer realm=\"checkin\"");
 		return nerr_raise(ERR_UNAUTHORIZED, "Send the site's check-in secret as "
 				  "'Authorization: Bearer <secret>'.");

@@ -181,6 +181,22 @@ static bool smtp_permanent(CURLcode res, long code, const char *error)
 	       strstr(error, "RCPT failed") != NULL;
 }
 
+/* One go at the server: what it replied, its last code, and whether the go ran on a connection
+ * kept from an earlier one (libcurl opened none). */
+static CURLcode smtp_perform(CURL *curl, struct smtp_replies *replies, char *error, long *code,
+			     bool *reused)
+{
+	*replies = (struct smtp_replies){ "", "" };
+	error[0] = '\0';
+	*code = 0;
+	long opened = 0;
+	CURLcode res = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &opened);
+	*reused = opened == 0;
+	return res;
+}
+
 NEOERR *smtp_send(const struct config *cfg, struct arena *a, const struct mail_message *m,
 		  struct smtp_outcome *out)
 {
@@ -196,28 +212,22 @@ NEOERR *smtp_send(const struct config *cfg, struct arena *a, const struct mail_m
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, smtp_headers(a, m));
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, smtp_mime(a, curl, m));
-	struct smtp_replies replies = { "", "" };
+	struct smtp_replies replies;
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, smtp_reply);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &replies);
-	char error[CURL_ERROR_SIZE] = "";
+	char error[CURL_ERROR_SIZE];
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-	CURLcode res = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
-	long new_connections = 0;
-	curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections);
+	bool reused;
+	CURLcode res = smtp_perform(curl, &replies, error, &out->code, &reused);
 	/* The connection kept from the last mail may have been closed by the server while idle
 	 * (a 421 "timeout, closing", or just closed): that says nothing about this mail, so it
 	 * goes once more at once on a new connection rather than waiting out a back-off. */
-	if (res != CURLE_OK && new_connections == 0 &&
+	if (res != CURLE_OK && reused &&
 	    (out->code == 421 || res == CURLE_SEND_ERROR || res == CURLE_RECV_ERROR ||
 	     res == CURLE_GOT_NOTHING)) {
-		replies = (struct smtp_replies){ "", "" };
-		error[0] = '\0';
 		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
-		res = curl_easy_perform(curl);
+		res = smtp_perform(curl, &replies, error, &out->code, &reused);
 		curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 0L);
-		out->code = 0;
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->code);
 	}
 	/* The options point into this call's arena: nothing of it may outlive the call. */
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
