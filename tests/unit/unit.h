@@ -15,6 +15,7 @@ Suite *arena_suite(void);
 Suite *ids_suite(void);
 Suite *format_suite(void);
 Suite *contact_suite(void);
+Suite *password_suite(void);
 /* cache/ */
 Suite *cache_suite(void);
 /* payments/ */

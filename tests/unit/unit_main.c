@@ -11,6 +11,7 @@ int main(void)
 	srunner_add_suite(sr, ids_suite());
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, contact_suite());
+	srunner_add_suite(sr, password_suite());
 	srunner_add_suite(sr, mail_format_suite());
 	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, gateway_suite());
