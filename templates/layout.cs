@@ -16,6 +16,19 @@
   <nav aria-label="Main">
     <a href="/events"<?cs if:Request.Path == "/events" ?> aria-current="page"<?cs /if ?>>Events</a>
   </nav>
+  <nav class="account-nav" aria-label="Account">
+  <?cs if:User.Email ?>
+    <a href="/account/bookings"<?cs if:Request.Path == "/account/bookings" ?> aria-current="page"<?cs /if ?>>My bookings</a>
+    <?cs if:User.Role == "organizer" || User.Role == "admin" ?><a href="/admin">Organizer</a><?cs /if ?>
+    <a href="/account" title="Signed in as <?cs var:User.Email ?>">Account</a>
+    <form class="signout" method="post" action="/account/signout">
+      <input type="hidden" name="csrf_token" value="<?cs var:CSRF.Token ?>">
+      <button type="submit" class="link">Sign out</button>
+    </form>
+  <?cs else ?>
+    <a href="/account/signin">Sign in</a>
+  <?cs /if ?>
+  </nav>
   <form class="site-search" role="search" method="get" action="/search">
     <label for="site-search-query" class="visually-hidden">Search events</label>
     <input id="site-search-query" type="search" name="query" maxlength="1000"

@@ -25,11 +25,12 @@ const ROOMS = {
   notify: ['core', 'db', 'net', 'tickets'],
   http: ['core', 'db', 'cache', 'payments'],
   shop: ['core', 'db', 'cache', 'payments', 'booking', 'http', 'tickets'],
+  account: ['core', 'db', 'http'],
   admin: ['core', 'db', 'http', 'tickets'],
   webhooks: ['core', 'db', 'payments', 'booking', 'http'],
   seed: ['core', 'db'],
-  cmd: ['core', 'db', 'cache', 'net', 'tickets', 'payments', 'booking', 'notify', 'http', 'shop', 'admin',
-        'webhooks', 'seed'],
+  cmd: ['core', 'db', 'cache', 'net', 'tickets', 'payments', 'booking', 'notify', 'http', 'shop', 'account',
+        'admin', 'webhooks', 'seed'],
 };
 
 const SRCDIR = process.env.BOXOFFICE_SRCDIR ?? process.cwd();

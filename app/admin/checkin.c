@@ -2,8 +2,10 @@
  * scanner types the code and Enter) and POST /api/v1/checkin for scanner apps. A code's
  * signature is checked first, with no query, so a forgery costs nothing; a real one is
  * admitted in one atomic update (db_tickets_check_in), so two doors admit it once.
- * Until accounts exist, the door is opened by Tickets.CheckinSecret: typed once on the page
- * (a cookie then remembers it) or sent by apps as a Bearer token. */
+ * The page opens for the event's organizer (or an admin) signed in — another organizer gets a
+ * 404, as on every page of theirs — or for a door device unlocked by the site's
+ * Tickets.CheckinSecret: typed once on the page (a cookie then remembers it). Scanner apps
+ * send the secret as a Bearer token. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +19,9 @@
 #include "core/link_key.h"
 #include "core/ticket_code.h"
 #include "core/utf8.h"
+#include "db/db_sessions.h"
 #include "db/db_tickets.h"
+#include "admin/admin_access.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"
@@ -52,6 +56,20 @@ static bool checkin_unlocked(struct request *req)
 	const char *cookie = http_cookie(req, CHECKIN_COOKIE);
 	return checkin_configured(req) && cookie &&
 	       link_key_check(req->app->cfg->checkin_secret, "checkin-door", 0, cookie);
+}
+
+/* Whether this request may work the door of `event_id`: its organizer signed in (anyone else
+ * signed in as an organizer is told there is no such event), or a device unlocked by the secret. */
+static NEOERR *checkin_open(struct request *req, long long event_id, bool *open)
+{
+	if (req->user && strcmp(req->user->role, "customer") != 0) {
+		NEOERR *err = admin_may_run_event(req, event_id, open);
+		if (err == STATUS_OK && !*open)
+			err = nerr_raise(ERR_NOT_FOUND, "There is no such event among yours.");
+		return nerr_pass(err);
+	}
+	*open = checkin_unlocked(req);
+	return STATUS_OK;
 }
 
 static NEOERR *checkin_event_id(struct request *req, long long *event_id)
@@ -146,9 +164,13 @@ static NEOERR *checkin_render(struct request *req, long long event_id)
 
 static NEOERR *checkin_locked_out(struct request *req, long long event_id, int status, const char *error)
 {
-	if (!checkin_configured(req))
-		return nerr_raise(ERR_NOT_FOUND, "Check-in is not set up on this site "
-				  "(Tickets.CheckinSecret).");
+	/* Without a door secret, only the organizer can open it: sign in first. */
+	if (!checkin_configured(req)) {
+		req->resp.status = 303;
+		http_set_header(req, "Location", arena_printf(req->arena, "/account/signin?next=/admin/events/%lld/checkin",
+							     event_id));
+		return STATUS_OK;
+	}
 	HDF *hdf = render_hdf(req);
 	hdf_set_valuef(hdf, "Event.Id=%lld", event_id);
 	hdf_set_int_value(hdf, "Checkin.Locked", 1);
@@ -164,9 +186,12 @@ NEOERR *checkin_page(struct request *req)
 {
 	long long event_id;
 	NEOERR *err = checkin_event_id(req, &event_id);
+	bool open = false;
+	if (err == STATUS_OK)
+		err = checkin_open(req, event_id, &open);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	if (!checkin_unlocked(req))
+	if (!open)
 		return nerr_pass(checkin_locked_out(req, event_id, 200, NULL));
 	hdf_set_value(render_hdf(req), "Form.Door", checkin_door(req, http_query(req, "door")));
 	return nerr_pass(checkin_render(req, event_id));
@@ -191,7 +216,11 @@ NEOERR *checkin_submit(struct request *req)
 		http_set_header(req, "Location", arena_printf(req->arena, "/admin/events/%lld/checkin", event_id));
 		return STATUS_OK;
 	}
-	if (!checkin_unlocked(req))
+	bool open = false;
+	err = checkin_open(req, event_id, &open);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (!open)
 		return nerr_pass(checkin_locked_out(req, event_id, 403, "Type the check-in secret first."));
 	const char *door = checkin_door(req, http_form(req, "door"));
 	const char *code = http_form(req, "code");

@@ -21,5 +21,6 @@ extern const struct command cmd_seed;
 extern const struct command cmd_sweep;
 extern const struct command cmd_payments;
 extern const struct command cmd_notify;
+extern const struct command cmd_user;
 
 #endif

@@ -1,4 +1,4 @@
-/* main: the boxoffice binary and its subcommands (serve, migrate, seed, sweep, payments), like git.
+/* main: the boxoffice binary and its subcommands (serve, migrate, seed, sweep, payments, notify, user), like git.
  * Global options come before the command; each command parses its own. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@ static const struct command *const COMMANDS[] = {
 	&cmd_sweep,
 	&cmd_payments,
 	&cmd_notify,
+	&cmd_user,
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

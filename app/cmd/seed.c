@@ -36,9 +36,11 @@ static int seed_run(struct config *cfg, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "scale", required_argument, NULL, 's' },
 		{ "random-seed", required_argument, NULL, 'r' },
+		{ "organizer", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool demo = false, force = false;
+	const char *organizer = NULL;
 	long scale = 0;
 	unsigned long random_seed = 0;
 	char *end;
@@ -52,6 +54,9 @@ static int seed_run(struct config *cfg, int argc, char **argv)
 			break;
 		case 'f':
 			force = true;
+			break;
+		case 'o':
+			organizer = optarg;
 			break;
 		case 's':
 			scale = strtol(optarg, &end, 10);
@@ -78,6 +83,12 @@ static int seed_run(struct config *cfg, int argc, char **argv)
 		err = seed_lock(&db);
 	if (err == STATUS_OK)
 		err = demo ? seed_demo(&db, force) : seed_scale(&db, scale, random_seed);
+	long long given = 0;
+	if (err == STATUS_OK && organizer) {
+		err = seed_give_unowned(&db, organizer, &given);
+		if (err == STATUS_OK)
+			printf("seed: %lld events nobody owned are now %s's\n", given, organizer);
+	}
 	int status = 0;
 	if (err != STATUS_OK) {
 		if (db.in_transaction)
@@ -94,8 +105,8 @@ const struct command cmd_seed = {
 	.name = "seed",
 	.summary = "fill the database with the demo catalogue or a large synthetic one",
 	.help =
-		"usage: boxoffice seed --demo [--force]\n"
-		"       boxoffice seed --scale N [--random-seed S]\n"
+		"usage: boxoffice seed --demo [--force] [--organizer EMAIL]\n"
+		"       boxoffice seed --scale N [--random-seed S] [--organizer EMAIL]\n"
 		"\n"
 		"--demo           Create the demo catalogue: 5 categories, 8 venues in European and\n"
 		"                 US cities with seat maps, 49 events (46 published and upcoming,\n"
@@ -110,6 +121,8 @@ const struct command cmd_seed = {
 		"                 tickets (about 380 per event). Each run adds N more events.\n"
 		"--random-seed S  With --scale: the generator's seed (default: derived from the\n"
 		"                 number of events already present, so runs differ).\n"
+		"--organizer EMAIL  Then give the venues and events nobody owns to this organizer\n"
+		"                 (an account made with `boxoffice user add --role organizer`).\n"
 		"\n"
 		"The database comes from the configuration file (Database.*); run `boxoffice migrate`\n"
 		"first.\n",

@@ -108,6 +108,8 @@ NEOERR *config_load(struct config *cfg, const char *path)
 	if (cfg->max_requests < 0)
 		return nerr_raise(NERR_OUTOFRANGE, "%s: Server.MaxRequests must be >= 0", path);
 	err = config_load_notify(cfg, path);
+	if (err == STATUS_OK)
+		err = config_load_accounts(cfg, path);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (cfg->db_socket && *cfg->db_socket == '\0') {

@@ -96,6 +96,21 @@ struct config {
 	char *ticket_font_dir;    /* Tickets.FontDir: DejaVu's TrueType files, for the PDFs */
 	char *checkin_secret;     /* Tickets.CheckinSecret, or env BOXOFFICE_CHECKIN_SECRET: opens the
 				   * door's check-in page until accounts exist (none: closed) */
+	/* Accounts (core/config_accounts.c) */
+	unsigned long long password_ops;  /* Accounts.PasswordOps: Argon2id passes (2) */
+	unsigned long long password_mem_kib; /* Accounts.PasswordMemKiB: Argon2id memory (65536);
+				   * both raised to OWASP's minimum (t=2, 19 MiB) when set below it */
+	int session_idle_minutes; /* Accounts.SessionIdleMinutes: a session unused this long ends (120) */
+	int session_max_hours;    /* Accounts.SessionMaxHours: and any session after this (168) */
+	int verify_link_hours;    /* Accounts.VerifyLinkHours: an address's verification link (48) */
+	int reset_link_minutes;   /* Accounts.ResetLinkMinutes: a password reset link (60) */
+	int signin_failures;      /* Accounts.SigninFailures: failures per account or address in
+				   * Accounts.SigninWindowMinutes (15) before it must wait (5) */
+	int signin_window_minutes;
+	int signin_address_failures; /* Accounts.SigninAddressFailures: the same per client address,
+				   * higher, since one address may be a whole office (50) */
+	int signin_lock_max_seconds; /* Accounts.SigninLockMaxSeconds: the longest wait, doubling
+				   * from 1 s with each further failure (900) */
 	/* Secrets */
 	char *secret_key;         /* Secrets.Key, or env BOXOFFICE_SECRET_KEY: CSRF and link HMACs */
 };
@@ -120,6 +135,7 @@ void config_kept_free(struct config_kept *kept);
 char *config_string(HDF *hdf, const char *name, const char *def);
 char *config_secret(HDF *hdf, const char *name, const char *env);
 NEOERR *config_load_notify(struct config *cfg, const char *path);
+NEOERR *config_load_accounts(struct config *cfg, const char *path);
 void config_free_notify(struct config *cfg);
 
 #endif

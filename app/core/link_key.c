@@ -46,3 +46,20 @@ bool link_key_check(const char *secret, const char *purpose, long long id, const
 	link_key_raw(secret, purpose, id, want);
 	return sodium_memcmp(want, got, sizeof want) == 0;
 }
+
+const char *link_key_token(struct arena *a, const char *secret, const char *purpose, long long id)
+{
+	return arena_printf(a, "%lld.%s", id, link_key(a, secret, purpose, id));
+}
+
+long long link_key_token_id(const char *secret, const char *purpose, const char *token)
+{
+	/* Digits only before the dot: strtoll alone would take spaces and signs too. */
+	if (token == NULL || *token < '1' || *token > '9')
+		return 0;
+	char *end = NULL;
+	long long id = strtoll(token, &end, 10);
+	if (id <= 0 || *end != '.')
+		return 0;
+	return link_key_check(secret, purpose, id, end + 1) ? id : 0;
+}

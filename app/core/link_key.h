@@ -12,4 +12,9 @@ const char *link_key(struct arena *a, const char *secret, const char *purpose, l
 /* Whether `key` is that key (compared in constant time). */
 bool link_key_check(const char *secret, const char *purpose, long long id, const char *key);
 
+/* A link that names its record itself (an account's mailed links): "<id>.<key>". */
+const char *link_key_token(struct arena *a, const char *secret, const char *purpose, long long id);
+/* The record a token names if its key is right for `purpose`, else 0. */
+long long link_key_token_id(const char *secret, const char *purpose, const char *token);
+
 #endif

@@ -600,10 +600,11 @@ static const char SQL_LOAD_BOOKING[] =
 	" e.name, v.name, v.city, v.timezone, " SQL_EVENT_LOCAL_START ", " SQL_EVENT_UTC_OFFSET ","
 	" b.late_payment"
 	" FROM bookings b JOIN events e ON e.event_id = b.event_id JOIN venues v ON v.venue_id = e.venue_id"
-	" WHERE b.booking_id = ? AND b.access_token_hash = ?";
+	" WHERE b.booking_id = ? AND (b.access_token_hash = ? OR (? > 0 AND b.user_id = ?))";
+/* A booking paid while signed in is the account's (a guest's joins it once its address is verified). */
 static const char SQL_SET_BUYER[] =
 	"UPDATE bookings SET buyer_name = ?, buyer_email = ?, buyer_phone = ?,"
-	" updated_at = UTC_TIMESTAMP() WHERE booking_id = ?";
+	" user_id = COALESCE(user_id, NULLIF(?, 0)), updated_at = UTC_TIMESTAMP() WHERE booking_id = ?";
 /* The tickets a booking holds now, or (once it has ended) the ones it was issued. */
 static const char SQL_LOAD_TICKETS[] =
 	"SELECT t.ticket_id, t.price_cents, t.seat_label, i.ticket_code FROM tickets t"
@@ -611,16 +612,19 @@ static const char SQL_LOAD_TICKETS[] =
 	" WHERE t.booking_id = ? ORDER BY t.ticket_id";
 
 NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
-			 const char *token, struct booking_view *out, bool *found)
+			 const char *token, long long owner_user_id, struct booking_view *out, bool *found)
 {
 	memset(out, 0, sizeof *out);
 	*found = false;
-	if (token == NULL || *token == '\0')
+	if ((token == NULL || *token == '\0') && owner_user_id <= 0)
 		return STATUS_OK;
-	unsigned char hash[32];
-	db_bookings_token_hash(token, hash);
+	/* No token: a hash no token has (all zero bytes is sha256 of nothing we issue). */
+	unsigned char hash[32] = { 0 };
+	if (token && *token)
+		db_bookings_token_hash(token, hash);
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, SQL_LOAD_BOOKING, "ib", booking_id, (const char *)hash, sizeof hash);
+	NEOERR *err = db_exec(db, a, &r, SQL_LOAD_BOOKING, "ibii", booking_id, (const char *)hash, sizeof hash,
+			      owner_user_id, owner_user_id);
 	if (err != STATUS_OK || r.nrows == 0)
 		return nerr_pass(err);
 	*found = true;
@@ -695,8 +699,8 @@ static NEOERR *claim_locked(struct db *db, struct arena *a, long long booking_id
 		return nerr_pass(err);
 	}
 	if (buyer && buyer->name)
-		err = db_exec(db, a, NULL, SQL_SET_BUYER, "sssi", buyer->name, buyer->email, buyer->phone,
-			      booking_id);
+		err = db_exec(db, a, NULL, SQL_SET_BUYER, "sssii", buyer->name, buyer->email, buyer->phone,
+			      buyer->user_id, booking_id);
 	if (err == STATUS_OK && buyer && buyer->name)
 		err = db_bookings_set_holders(db, a, booking_id, buyer);
 	if (err == STATUS_OK)

@@ -32,6 +32,7 @@ struct buyer {
 	const char *phone;               /* E.164 (contact_phone_e164), or NULL */
 	const struct ticket_holder *holders;
 	int nholders;
+	long long user_id;               /* the signed-in buyer's account (My bookings), or 0 */
 };
 
 struct hold_request {
@@ -150,9 +151,10 @@ struct booking_view {
 	const char **ticket_codes;       /* per ticket when confirmed, else NULL entries */
 };
 
-/* A booking by id, only if `token` is its access token; *found false otherwise. */
+/* A booking by id, only if `token` is its access token or `owner_user_id` (> 0) its
+ * account's; *found false otherwise. */
 NEOERR *db_bookings_load(struct db *db, struct arena *a, long long booking_id,
-			 const char *token, struct booking_view *out, bool *found);
+			 const char *token, long long owner_user_id, struct booking_view *out, bool *found);
 
 /* sha256(token) as stored in bookings.access_token_hash. */
 void db_bookings_token_hash(const char *token, unsigned char hash[32]);

@@ -9,13 +9,16 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/url.h"
 #include "core/utf8.h"
+#include "db/db_sessions.h"
 #include "http/app.h"
 #include "http/csrf.h"
 #include "http/dispatch.h"
 #include "http/http.h"
 #include "http/parse.h"
 #include "http/render.h"
+#include "http/session.h"
 #include "http/status.h"
 #include "payments/payments.h"
 
@@ -94,6 +97,40 @@ static bool dispatch_same_origin(const struct request *req)
 	return strncasecmp(o, req->host, hlen) == 0 && (o[hlen] == '\0' || o[hlen] == ':');
 }
 
+/* Whether the signed-in user's role reaches `needed`: an admin may do what an organizer may. */
+static bool dispatch_role_reaches(const char *role, const char *needed)
+{
+	return strcmp(role, needed) == 0 || strcmp(role, "admin") == 0 ||
+	       (strcmp(needed, "customer") == 0);
+}
+
+/* A page for the signed-in: anyone else is sent to sign in and brought back (a GET), or told
+ * to (anything else); a role the user lacks is a 403. Which objects they may touch is the
+ * handler's check, by ownership, as it loads them. */
+static bool dispatch_check_user(struct request *req, const struct route *route)
+{
+	if (req->user == NULL) {
+		if (!http_is_api(req) && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+			const char *back = req->query_string && *req->query_string
+				? arena_printf(req->arena, "%s?%s", req->path, req->query_string) : req->path;
+			req->resp.status = 303;
+			http_set_header(req, "Location", arena_printf(req->arena, "/account/signin?next=%s",
+								     url_encode(req->arena, back)));
+			return false;
+		}
+		if (http_is_api(req))
+			http_set_header(req, "WWW-Authenticate", "Cookie realm=\"boxoffice\"");
+		render_error(req, 401, "Please sign in first.");
+		return false;
+	}
+	if (route->role && !dispatch_role_reaches(req->user->role, route->role)) {
+		render_error(req, 403, arena_printf(req->arena, "This page is for %ss; you are signed in as %s.",
+						    route->role, req->user->email));
+		return false;
+	}
+	return true;
+}
+
 /* The route's flags, enforced in one place. */
 static bool dispatch_check_flags(struct request *req)
 {
@@ -101,7 +138,7 @@ static bool dispatch_check_flags(struct request *req)
 	if ((route->flags & ROUTE_CSRF) && method_changes_state(req->method)) {
 		const char *token = http_form(req, CSRF_FIELD);
 		const char *secret = req->app ? req->app->cfg->secret_key : NULL;
-		if (!csrf_verify(secret, http_cookie(req, CSRF_COOKIE), token)) {
+		if (!csrf_verify(secret, req->app ? http_csrf_bound_to(req) : NULL, token)) {
 			render_error(req, 403, "This form has expired or was sent from another site. "
 					       "Please go back, reload the page and try again.");
 			return false;
@@ -112,11 +149,8 @@ static bool dispatch_check_flags(struct request *req)
 		render_error(req, 403, "This form was sent from another site. Please use the form on our own page.");
 		return false;
 	}
-	if (route->flags & ROUTE_SIGNED_IN) {
-		/* Accounts arrive in a later issue; until then no one is signed in. */
-		render_error(req, 403, "Please sign in to see this page.");
-		return false;
-	}
+	if ((route->flags & ROUTE_SIGNED_IN) || route->role)
+		return dispatch_check_user(req, route);
 	return true;
 }
 
@@ -167,10 +201,22 @@ void dispatch_handle(struct request *req)
 			req->method, req->match.allow));
 		return;
 	}
-	/* Personal pages and their redirects must not be stored by browsers or proxies. */
+	if (!dispatch_parse_input(req))
+		return;
+	NEOERR *err = session_load(req);
+	if (err != STATUS_OK) {
+		errors_log_and_free(err, req->request_id);
+		http_set_header(req, "Retry-After", "5");
+		render_error(req, 503, "We cannot check who you are signed in as right now. Please try again in a moment.");
+		return;
+	}
+	/* Personal pages and their redirects must not be stored by browsers or proxies; nothing
+	 * shown to a signed-in person is stored anywhere shared (the page cache skips them too). */
 	if (req->match.route->flags & ROUTE_NO_STORE)
 		http_set_header(req, "Cache-Control", "no-store");
-	if (!dispatch_parse_input(req) || !dispatch_check_flags(req))
+	else if (req->user)
+		http_set_header(req, "Cache-Control", "private, no-store");
+	if (!dispatch_check_flags(req))
 		return;
 	dispatch_run_handler(req);
 }

@@ -72,18 +72,32 @@ bool http_is_api(const struct request *req)
 	return req->path && strncmp(req->path, "/api/", 5) == 0;
 }
 
+static bool http_site_is_https(const struct request *req)
+{
+	return strncmp(req->app->cfg->site_url, "https:", 6) == 0;
+}
+
+const char *http_csrf_cookie_name(const struct request *req)
+{
+	return http_site_is_https(req) ? "__Host-" CSRF_COOKIE : CSRF_COOKIE;
+}
+
+const char *http_csrf_bound_to(const struct request *req)
+{
+	return req->csrf_binding ? req->csrf_binding : http_cookie(req, http_csrf_cookie_name(req));
+}
+
 const char *http_csrf_token(struct request *req)
 {
 	if (req->csrf_token)
 		return req->csrf_token;
-	const char *cookie = http_cookie(req, CSRF_COOKIE);
-	if (!csrf_cookie_well_formed(cookie)) {
-		cookie = csrf_new_cookie(req->arena);
-		bool https = strncmp(req->app->cfg->site_url, "https:", 6) == 0;
+	const char *bound = http_csrf_bound_to(req);
+	if (!csrf_cookie_well_formed(bound)) {
+		bound = csrf_new_cookie(req->arena);
 		buf_printf(&req->resp.headers,
 			   "Set-Cookie: %s=%s; Path=/; HttpOnly; SameSite=Lax%s\r\n",
-			   CSRF_COOKIE, cookie, https ? "; Secure" : "");
+			   http_csrf_cookie_name(req), bound, http_site_is_https(req) ? "; Secure" : "");
 	}
-	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, cookie);
+	req->csrf_token = csrf_token_for(req->arena, req->app->cfg->secret_key, bound);
 	return req->csrf_token;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <ClearSilver.h>
 #include "core/buf.h"
+#include "db/db_sessions.h"
 #include "http/router.h"
 
 struct arena;
@@ -54,6 +55,11 @@ struct request {
 	HDF *hdf;                  /* the page's data set (created lazily by render) */
 	struct response resp;
 	const char *csrf_token;    /* cached by http_csrf_token() */
+	/* Signed in (http/session.c): who, the hash of the session's id, and what CSRF tokens
+	 * are bound to — the session (hex of that hash) rather than the anonymous cookie. */
+	const struct session_user *user;
+	unsigned char session_hash[32];
+	const char *csrf_binding;
 	/* Work to do after the response has been handed to nginx (see page_cache.c); only
 	 * when `can_defer` (set by the FastCGI dispatcher). */
 	bool can_defer;
@@ -74,9 +80,14 @@ const char *http_header(const struct request *req, const char *name);
 /* Path capture (e.g. "id" of /events/{id}), or NULL. */
 const char *http_capture(const struct request *req, const char *name);
 bool http_is_api(const struct request *req);
-/* The CSRF token a page's forms must carry. Issues the browser's CSRF cookie on first use,
- * so pages without forms set no cookie (and stay cacheable). render_page() hands it to the
- * templates as CSRF.Token. */
+/* The CSRF token a page's forms must carry. Signed in, it is bound to the session; otherwise
+ * to the browser's CSRF cookie, issued on first use, so pages without forms set no cookie
+ * (and stay cacheable). render_page() hands it to the templates as CSRF.Token. */
 const char *http_csrf_token(struct request *req);
+/* What a submitted token must be bound to: the session's binding, else the CSRF cookie (NULL
+ * when there is none). */
+const char *http_csrf_bound_to(const struct request *req);
+/* The CSRF cookie's name: __Host-bo_csrf on an https site, bo_csrf otherwise. */
+const char *http_csrf_cookie_name(const struct request *req);
 
 #endif

@@ -217,6 +217,12 @@ NEOERR *page_cache_serve(struct request *req, const char *key_in, int fresh_ms,
 			 page_build_fn build, const void *ctx_in, size_t ctx_size)
 {
 	void *ctx = memcpy(arena_alloc(req->arena, ctx_size ? ctx_size : 1), ctx_in, ctx_size);
+	/* A signed-in person's page shows who they are: built for them alone, never stored where
+	 * others are served from, and never one of those copies (it would show them signed out). */
+	if (req->user) {
+		http_set_header(req, "X-Page-Cache", "personal");
+		return nerr_pass(build(req, ctx));
+	}
 	const char *generation = "0";
 	NEOERR *gerr = page_cache_generation(req, &generation);
 	if (gerr != STATUS_OK)

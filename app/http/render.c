@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/template.h"
 #include "http/app.h"
+#include "db/db_sessions.h"
 #include "http/http.h"
 #include "http/render.h"
 #include "http/status.h"
@@ -54,7 +55,14 @@ NEOERR *render_template_file(HDF *hdf, const char *template_dir, const char *con
 NEOERR *render_page(struct request *req, const char *name)
 {
 	HDF *hdf = render_hdf(req);
-	/* The page's forms carry the token http_csrf_token() issued for this request, if any. */
+	/* The page's forms carry the token http_csrf_token() issued for this request, if any; a
+	 * signed-in person's pages always do (the header's sign-out form). */
+	if (req->user) {
+		hdf_set_value(hdf, "User.Email", req->user->email);
+		hdf_set_value(hdf, "User.Name", req->user->name);
+		hdf_set_value(hdf, "User.Role", req->user->role);
+		http_csrf_token(req);
+	}
 	if (req->csrf_token)
 		hdf_set_value(hdf, "CSRF.Token", req->csrf_token);
 	const char *files[] = { name, "layout.cs" };

@@ -10,6 +10,7 @@
 #include "core/link_key.h"
 #include "core/template.h"
 #include "core/ticket_code.h"
+#include "db/db_accounts.h"
 #include "db/db_outbox.h"
 #include "db/db_tickets.h"
 #include "net/mail_format.h"
@@ -25,17 +26,25 @@ struct notify_kind {
 	const char *name;
 	bool tickets;                    /* lists the tickets, with their PDF and QR codes */
 	bool single_ticket;              /* always about one ticket (an attendee's mail) */
+	bool account;                    /* about an account, not a booking (ref_id: below) */
+	const char *link;                /* its link's purpose (ref_id is the account_tokens row),
+					  * or NULL (ref_id is the account) */
+	const char *link_path;           /* where the link opens */
 };
 
 static const struct notify_kind KINDS[] = {
-	{ OUTBOX_BOOKING_CONFIRMED, true, false },
-	{ OUTBOX_TICKET_ISSUED, true, true },
-	{ OUTBOX_EVENT_CHANGED, true, false },
-	{ OUTBOX_EVENT_CANCELLED, false, false },
-	{ OUTBOX_PAYMENT_FAILED, false, false },
-	{ OUTBOX_HOLD_EXPIRED, false, false },
-	{ OUTBOX_REFUND_ISSUED, false, false },
-	{ OUTBOX_LATE_PAYMENT_REFUNDED, false, false },
+	{ OUTBOX_BOOKING_CONFIRMED, true, false, false, NULL, NULL },
+	{ OUTBOX_TICKET_ISSUED, true, true, false, NULL, NULL },
+	{ OUTBOX_EVENT_CHANGED, true, false, false, NULL, NULL },
+	{ OUTBOX_EVENT_CANCELLED, false, false, false, NULL, NULL },
+	{ OUTBOX_PAYMENT_FAILED, false, false, false, NULL, NULL },
+	{ OUTBOX_HOLD_EXPIRED, false, false, false, NULL, NULL },
+	{ OUTBOX_REFUND_ISSUED, false, false, false, NULL, NULL },
+	{ OUTBOX_LATE_PAYMENT_REFUNDED, false, false, false, NULL, NULL },
+	{ OUTBOX_ACCOUNT_VERIFY, false, false, true, "verify", "/account/verify/" },
+	{ OUTBOX_EMAIL_CHANGE, false, false, true, "email_change", "/account/verify/" },
+	{ OUTBOX_PASSWORD_RESET, false, false, true, "reset", "/account/reset/" },
+	{ OUTBOX_ACCOUNT_EXISTS, false, false, true, NULL, NULL },
 };
 
 static const struct notify_kind *notify_kind(const char *name)
@@ -225,9 +234,12 @@ static NEOERR *notify_attach_tickets(const struct config *cfg, struct arena *a, 
 	return STATUS_OK;
 }
 
+/* The mail of any kind: its parts rendered, addressed to `to_name` <recipient>. `tag` makes
+ * its Message-ID (a booking's code, or "account"); `b` (NULL for account mails) gives the
+ * attachments. */
 static NEOERR *notify_mail(const struct config *cfg, struct arena *a, HDF *hdf, const struct outbox_message *m,
-			   const struct eticket_booking *b, const struct notify_kind *kind,
-			   struct mail_message *mail)
+			   const struct notify_kind *kind, const char *to_name, const char *tag,
+			   const struct eticket_booking *b, struct mail_message *mail)
 {
 	const char *subject, *text, *html;
 	NEOERR *err = notify_render(cfg, hdf, a, kind->name, "subject", TEMPLATE_TEXT, &subject);
@@ -239,27 +251,78 @@ static NEOERR *notify_mail(const struct config *cfg, struct arena *a, HDF *hdf, 
 		return nerr_pass(err);
 	const char *from_name, *from_addr;
 	mail_split_address(a, cfg->notify_from, &from_name, &from_addr);
-	long long own_id = notify_own_ticket(kind, m);
-	const struct eticket *own = own_id ? notify_ticket(b, own_id) : NULL;
 	*mail = (struct mail_message){
 		.from_name = from_name,
 		.from_addr = from_addr,
 		.reply_to = *cfg->notify_reply_to ? cfg->notify_reply_to : NULL,
-		.to_name = own && own->holder_name ? own->holder_name : b->buyer_name,
+		.to_name = to_name,
 		.to_addr = m->recipient,
 		.subject = subject,
 		/* The same for every try of this row, so a mail sent twice (a sender killed after
 		 * the server took it, before we recorded that) is one mail to a reader that
 		 * deduplicates. */
-		.message_id = arena_printf(a, "<outbox-%lld.%s@%s>", m->outbox_id, b->booking_code,
+		.message_id = arena_printf(a, "<outbox-%lld.%s@%s>", m->outbox_id, tag,
 					   notify_site_host(a, cfg->site_url)),
 		.date_epoch = m->created_epoch,
 		.text = notify_tidy(a, text),
 		.html = html + strspn(html, " \n"),   /* the templates' own leading lines */
 	};
-	if (kind->tickets && b->ntickets > 0)
-		err = notify_attach_tickets(cfg, a, mail, b, own_id);
+	if (b && kind->tickets && b->ntickets > 0)
+		err = notify_attach_tickets(cfg, a, mail, b, notify_own_ticket(kind, m));
 	return nerr_pass(err);
+}
+
+/* The booking's mail: to the holder of its own ticket, or to the buyer. */
+static NEOERR *notify_booking_mail(const struct config *cfg, struct arena *a, HDF *hdf,
+				   const struct outbox_message *m, const struct eticket_booking *b,
+				   const struct notify_kind *kind, struct mail_message *mail)
+{
+	long long own_id = notify_own_ticket(kind, m);
+	const struct eticket *own = own_id ? notify_ticket(b, own_id) : NULL;
+	const char *to_name = own && own->holder_name ? own->holder_name : b->buyer_name;
+	return nerr_pass(notify_mail(cfg, a, hdf, m, kind, to_name, b->booking_code, b, mail));
+}
+
+/* An account's mail: its link made afresh from the token's row (nothing secret was stored),
+ * or moot when the link was used, has lapsed or the account is gone. */
+static NEOERR *notify_account_mail(const struct config *cfg, struct db *db, struct arena *a, HDF *hdf,
+				   const struct outbox_message *m, const struct notify_kind *kind,
+				   struct notify_composed *out)
+{
+	long long user_id = m->ref_id;
+	if (kind->link) {
+		struct account_token t;
+		bool found;
+		NEOERR *err = db_account_token_load(db, a, m->ref_id, false, &t, &found);
+		if (err != STATUS_OK)
+			return nerr_pass(err);
+		if (!found || t.used || t.expired) {
+			out->moot = "its link was used or has expired";
+			return STATUS_OK;
+		}
+		user_id = t.user_id;
+		const char *token = link_key_token(a, cfg->secret_key,
+						   arena_printf(a, ACCOUNT_LINK_PREFIX "%s", kind->link), t.token_id);
+		hdf_set_valuef(hdf, "Link.URL=%s%s%s", cfg->site_url, kind->link_path, token);
+		hdf_set_int_value(hdf, "Link.Hours", cfg->verify_link_hours);
+		hdf_set_int_value(hdf, "Link.Minutes", cfg->reset_link_minutes);
+	}
+	struct account acct;
+	bool found;
+	NEOERR *err = db_account_by_id(db, a, user_id, &acct, &found);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	if (!found) {
+		out->moot = "its account no longer exists";
+		return STATUS_OK;
+	}
+	hdf_set_value(hdf, "Site.Name", cfg->site_name);
+	hdf_set_value(hdf, "Site.URL", cfg->site_url);
+	hdf_set_value(hdf, "Recipient.Address", m->recipient);
+	hdf_set_value(hdf, "Recipient.Name", acct.name && *acct.name ? acct.name : "there");
+	hdf_set_valuef(hdf, "Link.SigninURL=%s/account/signin", cfg->site_url);
+	hdf_set_valuef(hdf, "Link.ResetURL=%s/account/reset", cfg->site_url);
+	return nerr_pass(notify_mail(cfg, a, hdf, m, kind, acct.name, "account", NULL, &out->mail));
 }
 
 static void notify_hdf_release(void *hdf)
@@ -277,9 +340,16 @@ NEOERR *notify_compose(const struct config *cfg, struct db *db, struct arena *a,
 		out->moot = arena_printf(a, "no templates for messages of kind '%s'", m->kind);
 		return STATUS_OK;
 	}
+	HDF *hdf = NULL;
+	NEOERR *err = hdf_init(&hdf);
+	if (err != STATUS_OK)
+		return nerr_pass(err);
+	arena_on_destroy(a, notify_hdf_release, hdf);
+	if (kind->account)
+		return nerr_pass(notify_account_mail(cfg, db, a, hdf, m, kind, out));
 	struct eticket_booking b;
 	bool found;
-	NEOERR *err = db_tickets_of_booking(db, a, m->booking_id, &b, &found);
+	err = db_tickets_of_booking(db, a, m->booking_id, &b, &found);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (!found) {
@@ -294,11 +364,6 @@ NEOERR *notify_compose(const struct config *cfg, struct db *db, struct arena *a,
 		out->moot = "ticket holders get no mails of their own (Notify.AttendeeMails = 0)";
 		return STATUS_OK;
 	}
-	HDF *hdf = NULL;
-	err = hdf_init(&hdf);
-	if (err != STATUS_OK)
-		return nerr_pass(err);
-	arena_on_destroy(a, notify_hdf_release, hdf);
 	notify_fill(cfg, a, hdf, m, &b, kind);
 	if (strcmp(m->channel, "sms") == 0) {
 		const char *body;
@@ -312,5 +377,5 @@ NEOERR *notify_compose(const struct config *cfg, struct db *db, struct arena *a,
 			out->moot = "no text message for this kind";
 		return STATUS_OK;
 	}
-	return nerr_pass(notify_mail(cfg, a, hdf, m, &b, kind, &out->mail));
+	return nerr_pass(notify_booking_mail(cfg, a, hdf, m, &b, kind, &out->mail));
 }

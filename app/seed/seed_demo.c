@@ -467,3 +467,27 @@ NEOERR *seed_demo(struct db *db, bool force)
 	       seed_elapsed(&start));
 	return STATUS_OK;
 }
+
+NEOERR *seed_give_unowned(struct db *db, const char *email, long long *n)
+{
+	struct arena *a = arena_new();
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, "SELECT user_id FROM users WHERE email = ? AND role = 'organizer'"
+			      " AND deleted_at IS NULL", "s", email);
+	if (err == STATUS_OK && r.nrows == 0)
+		err = nerr_raise(NERR_NOT_FOUND, "there is no organizer %s (boxoffice user add --role "
+				 "organizer %s)", email, email);
+	long long id = err == STATUS_OK ? strtoll(db_cell(&r, 0, 0), NULL, 10) : 0;
+	*n = 0;
+	if (err == STATUS_OK)
+		err = db_begin(db);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, NULL, "UPDATE venues SET organizer_id = ? WHERE organizer_id IS NULL", "i", id);
+	if (err == STATUS_OK)
+		err = db_exec(db, a, &r, "UPDATE events SET organizer_id = ? WHERE organizer_id IS NULL", "i", id);
+	if (err == STATUS_OK)
+		*n = (long long)r.affected_rows;
+	err = db_end(db, err);
+	arena_destroy(a);
+	return nerr_pass(err);
+}

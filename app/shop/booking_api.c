@@ -381,7 +381,7 @@ NEOERR *booking_api_show(struct request *req)
 		return nerr_raise(ERR_NOT_FOUND, "There is no such booking.");
 	struct booking_view v;
 	bool found;
-	NEOERR *err = db_bookings_load(&req->app->db, req->arena, id, booking_token(req), &v, &found);
+	NEOERR *err = db_bookings_load(&req->app->db, req->arena, id, booking_token(req), 0, &v, &found);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (!found)

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/format.h"
+#include "db/db_sessions.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"
@@ -49,7 +50,8 @@ const char *checkout_token(struct request *req)
 	return booking_token(req);
 }
 
-/* The booking named by the path and proven by the token, or a 404 for anyone else. */
+/* The booking named by the path and proven by the token (or by being its signed-in owner),
+ * or a 404 for anyone else. */
 NEOERR *checkout_load(struct request *req, struct booking_view *v)
 {
 	const char *id_text = http_capture(req, "id");
@@ -57,7 +59,8 @@ NEOERR *checkout_load(struct request *req, struct booking_view *v)
 	long long id = strtoll(id_text, &end, 10);
 	bool found = false;
 	if (*end == '\0' && id > 0) {
-		NEOERR *err = db_bookings_load(&req->app->db, req->arena, id, booking_token(req), v, &found);
+		NEOERR *err = db_bookings_load(&req->app->db, req->arena, id, booking_token(req),
+						 req->user ? req->user->user_id : 0, v, &found);
 		if (err != STATUS_OK)
 			return nerr_pass(err);
 	}
@@ -138,7 +141,13 @@ NEOERR *checkout_render(struct request *req, const struct booking_view *v)
 	if (!checkout_open(v))
 		return nerr_pass(checkout_ended(req, v, NULL));
 	http_csrf_token(req);
-	hdf_set_value(render_hdf(req), "Page.Title", "Checkout");
+	HDF *hdf = render_hdf(req);
+	/* A signed-in buyer starts from their account's name and address. */
+	if (req->user && hdf_get_value(hdf, "Form.Email", NULL) == NULL) {
+		hdf_set_value(hdf, "Form.Name", req->user->name);
+		hdf_set_value(hdf, "Form.Email", req->user->email);
+	}
+	hdf_set_value(hdf, "Page.Title", "Checkout");
 	return nerr_pass(render_page(req, "checkout/show.cs"));
 }
 

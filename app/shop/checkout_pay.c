@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/contact.h"
 #include "db/db_bookings.h"
+#include "db/db_sessions.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/render.h"
@@ -58,6 +59,7 @@ static const char *checkout_validate(struct request *req, const struct booking_v
 				     struct buyer *b, const char **method)
 {
 	memset(b, 0, sizeof *b);
+	b->user_id = req->user ? req->user->user_id : 0;
 	b->name = form_kept(req, "name", "Form.Name");
 	b->email = form_kept(req, "email", "Form.Email");
 	const char *phone = form_kept(req, "phone", "Form.Phone");

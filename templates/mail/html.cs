@@ -7,7 +7,7 @@
 <p style="font-size:14px;color:#5a5a66;margin:0 0 16px;"><?cs var:Site.Name ?></p>
 <?cs call:html() ?>
 <hr style="border:0;border-top:1px solid #ddd;margin:24px 0;">
-<p style="font-size:12px;color:#5a5a66;">This message was sent to <?cs var:Recipient.Address ?> about booking <?cs var:Booking.Code ?> at <a href="<?cs var:Site.URL ?>/"><?cs var:Site.Name ?></a>.</p>
+<p style="font-size:12px;color:#5a5a66;">This message was sent to <?cs var:Recipient.Address ?> <?cs if:Booking.Code ?>about booking <?cs var:Booking.Code ?><?cs else ?>about your account<?cs /if ?> at <a href="<?cs var:Site.URL ?>/"><?cs var:Site.Name ?></a>.</p>
 </div>
 </body>
 </html>

@@ -3,4 +3,4 @@
 
 -- 
 <?cs var:Site.Name ?> · <?cs var:Site.URL ?>/
-This message was sent to <?cs var:Recipient.Address ?> about booking <?cs var:Booking.Code ?>.
+This message was sent to <?cs var:Recipient.Address ?> <?cs if:Booking.Code ?>about booking <?cs var:Booking.Code ?><?cs else ?>about your account<?cs /if ?>.

@@ -18,10 +18,10 @@ static const struct {
 	{ 404, "Not Found", "Page not found", "not_found" },
 	{ 405, "Method Not Allowed", "Method not allowed", "method_not_allowed" },
 	{ 409, "Conflict", "Conflict", "conflict" },
-	{ 410, "Gone", NULL, NULL },
+	{ 410, "Gone", "Link no longer valid", "gone" },
 	{ 413, "Payload Too Large", "Request too large", "payload_too_large" },
 	{ 422, "Unprocessable Entity", "Cannot process this request", "unprocessable" },
-	{ 429, "Too Many Requests", NULL, NULL },
+	{ 429, "Too Many Requests", "Too many requests", "too_many_requests" },
 	{ 500, "Internal Server Error", NULL, "internal_error" },
 	{ 503, "Service Unavailable", "Temporarily unavailable", "unavailable" },
 };
