@@ -8,8 +8,10 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/config.h"
 #include "db/db_expiry.h"
 #include "db/db_payments.h"
+#include "db/db_sessions.h"
 #include "payments/payments.h"
 
 NEOERR *booking_settle_orphans(const struct config *cfg, struct db *db, long *refunded, long *confirmed)
@@ -221,5 +223,9 @@ NEOERR *booking_sweep(const struct config *cfg, struct db *db, int grace_seconds
 	booking_sweep_keep(&first, booking_settle_orphans(cfg, db, &out->refunded, &late),
 			   "settling payments of ended bookings");
 	out->settled += late;
+	/* The one other thing that ends with time: sessions nobody used within their timeouts
+	 * (they are refused when looked up anyway; this keeps the table small). */
+	booking_sweep_keep(&first, db_sessions_purge(db, cfg->session_idle_minutes, &out->sessions_ended),
+			   "deleting ended sessions");
 	return first;
 }

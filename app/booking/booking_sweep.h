@@ -17,6 +17,7 @@ struct booking_sweep_counts {
 	long expired;                /* bookings expired */
 	long released;               /* their tickets put back on sale */
 	long refunded;               /* charges refunded */
+	long long sessions_ended;    /* signed-in sessions past their end, deleted */
 };
 
 /* Settle payment attempts still pending (db_payments_unsettled) from the gateway's own record
