@@ -60,7 +60,9 @@ CREATE TABLE signin_failures (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Who owns what: the organizer (a users row with role organizer) who runs a venue or an
--- event. NULL: the site's own (only an admin may touch it).
+-- event. NULL: the site's own (only an admin may touch it). Adding a column with a foreign key
+-- rebuilds events, so the session must not drop stopwords, as sql/0003 explains.
+SET SESSION innodb_ft_enable_stopword = OFF;
 ALTER TABLE venues
   ADD COLUMN organizer_id BIGINT UNSIGNED NULL AFTER venue_id,
   ADD KEY idx_venues_organizer (organizer_id),
@@ -69,6 +71,7 @@ ALTER TABLE events
   ADD COLUMN organizer_id BIGINT UNSIGNED NULL AFTER venue_id,
   ADD KEY idx_events_organizer (organizer_id),
   ADD CONSTRAINT fk_events_organizer FOREIGN KEY (organizer_id) REFERENCES users (user_id);
+SET SESSION innodb_ft_enable_stopword = DEFAULT;
 
 -- My bookings: a shopper's bookings by account, newest first.
 ALTER TABLE bookings ADD KEY idx_bookings_user_created (user_id, created_at), DROP KEY idx_bookings_user;

@@ -82,7 +82,7 @@ static int seed_run(struct config *cfg, int argc, char **argv)
 	if (err == STATUS_OK)
 		err = seed_lock(&db);
 	if (err == STATUS_OK)
-		err = demo ? seed_demo(&db, force) : seed_scale(&db, scale, random_seed);
+		err = demo ? seed_demo(&db, force, organizer) : seed_scale(&db, scale, random_seed);
 	long long given = 0;
 	if (err == STATUS_OK && organizer) {
 		err = seed_give_unowned(&db, organizer, &given);
@@ -121,7 +121,8 @@ const struct command cmd_seed = {
 		"                 tickets (about 380 per event). Each run adds N more events.\n"
 		"--random-seed S  With --scale: the generator's seed (default: derived from the\n"
 		"                 number of events already present, so runs differ).\n"
-		"--organizer EMAIL  Then give the venues and events nobody owns to this organizer\n"
+		"--organizer EMAIL  The new demo events are this organizer's, and then the venues and\n"
+		"                 events nobody owns become theirs too\n"
 		"                 (an account made with `boxoffice user add --role organizer`).\n"
 		"\n"
 		"The database comes from the configuration file (Database.*); run `boxoffice migrate`\n"

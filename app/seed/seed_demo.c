@@ -353,7 +353,7 @@ static NEOERR *demo_tiers(struct db *db, struct arena *a, unsigned long event_id
  * of that name is already at that venue (a second run with --force). */
 static NEOERR *demo_event(struct db *db, struct arena *a, const struct demo_event *ev, int index,
 			  const unsigned int *venue_ids, const unsigned int *category_ids,
-			  bool *created, unsigned long long *tickets)
+			  long long organizer_id, bool *created, unsigned long long *tickets)
 {
 	const struct seed_venue *v = &DEMO_VENUES[ev->venue];
 	unsigned int venue_id = venue_ids[ev->venue];
@@ -387,12 +387,12 @@ static NEOERR *demo_event(struct db *db, struct arena *a, const struct demo_even
 	const char *currency = seed_currency_for(v->country);
 	err = db_exec(db, a, &r,
 		      "INSERT INTO events (venue_id, category_id, name, description, search_extra, "
-		      "starts_at, ends_at, status, currency, popularity) "
-		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		      "uusssssssi", (unsigned long long)venue_id,
+		      "starts_at, ends_at, status, currency, popularity, organizer_id) "
+		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
+		      "uusssssssii", (unsigned long long)venue_id,
 		      (unsigned long long)category_ids[ev->category], ev->name, ev->description,
 		      search_extra, starts_at, ends_at, ev->status, currency,
-		      (long long)(100 + index * 379 % 900));
+		      (long long)(100 + index * 379 % 900), organizer_id);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	unsigned long event_id = (unsigned long)r.insert_id;
@@ -423,12 +423,34 @@ static NEOERR *demo_has_events(struct db *db, bool *has)
 	return nerr_pass(err);
 }
 
-NEOERR *seed_demo(struct db *db, bool force)
+/* The organizer's id, when one is named: it must exist. */
+static NEOERR *demo_organizer_id(struct db *db, const char *email, long long *id)
+{
+	*id = 0;
+	if (email == NULL)
+		return STATUS_OK;
+	struct arena *a = arena_new();
+	struct db_result r;
+	NEOERR *err = db_exec(db, a, &r, "SELECT user_id FROM users WHERE email = ? AND role = 'organizer'"
+			      " AND deleted_at IS NULL", "s", email);
+	if (err == STATUS_OK && r.nrows == 0)
+		err = nerr_raise(NERR_NOT_FOUND, "there is no organizer %s (boxoffice user add --role "
+				 "organizer %s)", email, email);
+	if (err == STATUS_OK)
+		*id = strtoll(db_cell(&r, 0, 0), NULL, 10);
+	arena_destroy(a);
+	return nerr_pass(err);
+}
+
+NEOERR *seed_demo(struct db *db, bool force, const char *organizer)
 {
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	bool has_events;
-	NEOERR *err = demo_has_events(db, &has_events);
+	long long organizer_id;
+	NEOERR *err = demo_organizer_id(db, organizer, &organizer_id);
+	if (err == STATUS_OK)
+		err = demo_has_events(db, &has_events);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	if (has_events && !force) {
@@ -453,7 +475,8 @@ NEOERR *seed_demo(struct db *db, bool force)
 	for (size_t i = 0; i < NEVENTS && err == STATUS_OK; i++) {
 		bool created;
 		unsigned long long n;
-		err = demo_event(db, a, &DEMO_EVENTS[i], (int)i, venue_ids, category_ids, &created, &n);
+		err = demo_event(db, a, &DEMO_EVENTS[i], (int)i, venue_ids, category_ids, organizer_id,
+				 &created, &n);
 		new_events += created;
 		tickets += n;
 	}
@@ -468,17 +491,15 @@ NEOERR *seed_demo(struct db *db, bool force)
 	return STATUS_OK;
 }
 
+/* Only rows nobody owns: a fresh demo catalogue's events were inserted owned already, so
+ * they are written once (no second round of catalogue triggers). */
 NEOERR *seed_give_unowned(struct db *db, const char *email, long long *n)
 {
 	struct arena *a = arena_new();
 	struct db_result r;
-	NEOERR *err = db_exec(db, a, &r, "SELECT user_id FROM users WHERE email = ? AND role = 'organizer'"
-			      " AND deleted_at IS NULL", "s", email);
-	if (err == STATUS_OK && r.nrows == 0)
-		err = nerr_raise(NERR_NOT_FOUND, "there is no organizer %s (boxoffice user add --role "
-				 "organizer %s)", email, email);
-	long long id = err == STATUS_OK ? strtoll(db_cell(&r, 0, 0), NULL, 10) : 0;
+	long long id;
 	*n = 0;
+	NEOERR *err = demo_organizer_id(db, email, &id);
 	if (err == STATUS_OK)
 		err = db_begin(db);
 	if (err == STATUS_OK)
