@@ -87,12 +87,6 @@ NEOERR *account_redirect(struct request *req, const char *location)
 	return STATUS_OK;
 }
 
-struct password_cost account_password_cost(const struct config *cfg)
-{
-	struct password_cost c = { cfg->password_ops, (size_t)cfg->password_mem_kib * 1024 };
-	return password_cost_at_least_owasp(c);
-}
-
 /* Each purpose keys its links apart: a reset link's key opens no verification. */
 long long account_link_token_id(struct request *req, const char *purpose, const char *token)
 {

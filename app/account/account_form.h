@@ -1,6 +1,6 @@
 /* account_form: what every account page shares — the fields' checks with a message for each,
  * the form re-rendered with what was typed (never a password), where to go after signing in,
- * the keys of mailed links, and the cost of a password hash. */
+ * and the keys of mailed links. */
 #ifndef BOXOFFICE_ACCOUNT_FORM_H
 #define BOXOFFICE_ACCOUNT_FORM_H
 #include <stdbool.h>
@@ -29,9 +29,6 @@ const char *account_safe_next(const char *next);
 NEOERR *account_render(struct request *req, const char *page, const char *title);
 /* A 303 to `location`. */
 NEOERR *account_redirect(struct request *req, const char *location);
-
-/* The cost of a password hash, from the config (at least OWASP's minimum). */
-struct password_cost account_password_cost(const struct config *cfg);
 
 /* The account_tokens row a mailed link's token names ("<id>.<key>", made by the notifier with
  * link_key_token) if its key is right for `purpose` ("verify", "email_change", "reset"); 0

@@ -125,7 +125,7 @@ NEOERR *account_reset_submit(struct request *req)
 		return nerr_pass(reset_form(req));
 	}
 	char hash[PASSWORD_HASH_MAX];
-	struct password_cost cost = account_password_cost(req->app->cfg);
+	struct password_cost cost = password_cost_of(req->app->cfg);
 	if (!password_hash(&cost, password, hash))
 		return nerr_raise(NERR_NOMEM, "hashing a password");
 	struct db *db = &req->app->db;

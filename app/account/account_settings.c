@@ -70,7 +70,7 @@ NEOERR *account_password_change(struct request *req)
 		return nerr_pass(settings_render(req));
 	}
 	char hash[PASSWORD_HASH_MAX];
-	struct password_cost cost = account_password_cost(req->app->cfg);
+	struct password_cost cost = password_cost_of(req->app->cfg);
 	if (!password_hash(&cost, fresh, hash))
 		return nerr_raise(NERR_NOMEM, "hashing a password");
 	long long user_id = req->user->user_id;

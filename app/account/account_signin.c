@@ -25,7 +25,7 @@ NEOERR *account_check_password(struct request *req, const char *email, const cha
 	err = db_account_by_email(&req->app->db, req->arena, email, acct, &found);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
-	struct password_cost cost = account_password_cost(req->app->cfg);
+	struct password_cost cost = password_cost_of(req->app->cfg);
 	if (found && acct->password_hash)
 		*ok = password_verify(&cost, acct->password_hash, password);
 	else

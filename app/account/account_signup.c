@@ -50,7 +50,7 @@ NEOERR *account_signup_submit(struct request *req)
 	if (account_form_has_errors(req))
 		return nerr_pass(account_render(req, "signup", "Create an account"));
 	const struct config *cfg = req->app->cfg;
-	struct password_cost cost = account_password_cost(cfg);
+	struct password_cost cost = password_cost_of(cfg);
 	char hash[PASSWORD_HASH_MAX];
 	if (!password_hash(&cost, password, hash))
 		return nerr_raise(NERR_NOMEM, "hashing a password");

@@ -65,12 +65,6 @@ static bool user_role_valid(const char *role)
 	return strcmp(role, "customer") == 0 || strcmp(role, "organizer") == 0 || strcmp(role, "admin") == 0;
 }
 
-static struct password_cost user_cost(const struct config *cfg)
-{
-	struct password_cost c = { cfg->password_ops, (size_t)cfg->password_mem_kib * 1024 };
-	return password_cost_at_least_owasp(c);
-}
-
 /* add: a new account (verified: the operator vouches for the address), or a new role for an
  * existing one. A role change signs the account out everywhere, so its next session starts
  * with the new rights and a new id. */
@@ -100,7 +94,7 @@ static NEOERR *user_add(struct db *db, const struct config *cfg, const char *ema
 		arena_destroy(a);
 		return STATUS_OK;
 	}
-	struct password_cost cost = user_cost(cfg);
+	struct password_cost cost = password_cost_of(cfg);
 	bool hashed = err == STATUS_OK && password_hash(&cost, password, hash);
 	sodium_memzero(password, sizeof password);
 	long long user_id = 0;
@@ -132,7 +126,7 @@ static NEOERR *user_passwd(struct db *db, const struct config *cfg, const char *
 		arena_destroy(a);
 		return STATUS_OK;
 	}
-	struct password_cost cost = user_cost(cfg);
+	struct password_cost cost = password_cost_of(cfg);
 	if (err == STATUS_OK && !password_hash(&cost, password, hash))
 		err = nerr_raise(NERR_NOMEM, "hashing the password");
 	sodium_memzero(password, sizeof password);

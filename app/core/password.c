@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
+#include "core/config.h"
 #include "core/password.h"
 #include "core/utf8.h"
 
@@ -167,4 +168,10 @@ const char *password_problem(const char *password, const char *email)
 		    sizeof password_common[0], password_compare))
 		return PASSWORD_COMMON;
 	return NULL;
+}
+
+struct password_cost password_cost_of(const struct config *cfg)
+{
+	struct password_cost c = { cfg->password_ops, (size_t)cfg->password_mem_kib * 1024 };
+	return password_cost_at_least_owasp(c);
 }

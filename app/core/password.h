@@ -16,6 +16,9 @@ struct password_cost {
  * raised to it. libsodium's crypto_pwhash_str is Argon2id with p=1. Every function below
  * raises the cost it is given this way too, so no configuration can hash under the floor. */
 struct password_cost password_cost_at_least_owasp(struct password_cost c);
+struct config;
+/* The configured cost (Accounts.PasswordOps, Accounts.PasswordMemKiB), at least OWASP's. */
+struct password_cost password_cost_of(const struct config *cfg);
 
 #define PASSWORD_HASH_MAX 128   /* >= crypto_pwhash_STRBYTES */
 /* Hash into out (a NUL-terminated "$argon2id$v=19$m=...,t=...,p=1$..." string); false if
