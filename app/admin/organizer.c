@@ -34,14 +34,21 @@ NEOERR *organizer_home(struct request *req)
 	return nerr_pass(render_page(req, "admin/home.cs"));
 }
 
+/* The attendees of the path's event, once it is known to be the user's. */
+static NEOERR *organizer_attendees(struct request *req, long long *event_id, struct attendee **list, int *n)
+{
+	NEOERR *err = admin_event_of_path(req, event_id);
+	if (err == STATUS_OK)
+		err = db_event_attendees(&req->app->db, req->arena, *event_id, list, n);
+	return nerr_pass(err);
+}
+
 NEOERR *organizer_attendees_page(struct request *req)
 {
 	long long event_id;
-	NEOERR *err = admin_event_of_path(req, &event_id);
 	struct attendee *list;
 	int n;
-	if (err == STATUS_OK)
-		err = db_event_attendees(&req->app->db, req->arena, event_id, &list, &n);
+	NEOERR *err = organizer_attendees(req, &event_id, &list, &n);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	HDF *hdf = render_hdf(req);
@@ -67,11 +74,9 @@ static struct json_object *json_string_or_null(const char *s)
 NEOERR *organizer_attendees_api(struct request *req)
 {
 	long long event_id;
-	NEOERR *err = admin_event_of_path(req, &event_id);
 	struct attendee *list;
 	int n;
-	if (err == STATUS_OK)
-		err = db_event_attendees(&req->app->db, req->arena, event_id, &list, &n);
+	NEOERR *err = organizer_attendees(req, &event_id, &list, &n);
 	if (err != STATUS_OK)
 		return nerr_pass(err);
 	struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
